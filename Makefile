@@ -1,0 +1,92 @@
+# Liondale Medical mesotherapy assistant.
+# A newcomer needs two commands: `make run` and `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10: pyenv's first, then any python3.10 on PATH.
+PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python3.10) $(shell command -v python3.10 2>/dev/null))
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
+
+SPACY_MODEL := models/spacy/en_liondale/meta.json
+MODEL := models/mesotherapy.tar.gz
+RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml')
+
+.PHONY: help setup migrate train run shell validate test lint lock consults handoffs clean
+
+help:
+	@echo "make run       set up, train if the data changed, start action server + bot"
+	@echo "make test      set up, train, run every check and test"
+	@echo "make shell     chat with the bot in the terminal (staff)"
+	@echo "make train     build the spaCy pipeline and train the Rasa model if inputs changed"
+	@echo "make validate  rasa data validate (fails on warnings)"
+	@echo "make lint      ruff"
+	@echo "make consults  open consult requests (DONE=LM-XXXXXX marks one done)"
+	@echo "make handoffs  conversations waiting for a person (RESUME=ID resumes the bot)"
+	@echo "make lock      re-pin requirements.lock from requirements.in"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10) and was not found."; \
+	  echo "Install it, e.g. 'pyenv install 3.10.13' or 'apt-get install python3.10 python3.10-venv',"; \
+	  echo "or point to it: make PYTHON310=/path/to/python3.10 ..."; \
+	  exit 1; \
+	fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
+	@touch $@
+
+# The clinic database's schema (DATABASE_URL, default var/clinic.db).
+migrate: $(VENV)/.installed
+	$(PY) -m clinic_db.migrate
+
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements.in
+	$(PY) -m pip freeze --exclude-editable > requirements.lock
+
+$(SPACY_MODEL): $(VENV)/.installed spacy_pipeline/build.py spacy_pipeline/vocabulary.yml
+	$(PY) -m spacy_pipeline.build models/spacy/en_liondale
+
+# Rasa fingerprints the spaCy pipeline by its name only, so a rebuilt pipeline
+# forces a full retrain; otherwise `rasa train` reuses what did not change.
+$(MODEL): $(SPACY_MODEL) $(RASA_DATA)
+	$(RASA) train --domain domain --fixed-model-name mesotherapy --out models \
+	  $(if $(filter $(SPACY_MODEL),$?),--force)
+	@touch $@
+
+train: $(MODEL)
+
+validate: $(VENV)/.installed
+	$(RASA) data validate --domain domain --fail-on-warnings
+
+run: $(MODEL) migrate
+	./scripts/serve.sh
+
+shell: $(MODEL) migrate
+	./scripts/shell.sh
+
+consults: migrate
+	$(PY) -m staff.cli consults $(if $(DONE),--done $(DONE))
+
+handoffs: migrate
+	$(PY) -m staff.cli handoffs $(if $(RESUME),--resume $(RESUME))
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: $(MODEL) validate lint
+	$(RASA) test core --domain domain --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/core
+	$(PY) -m pytest
+
+clean:
+	rm -rf results .pytest_cache

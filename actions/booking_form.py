@@ -1,0 +1,189 @@
+"""validate_consult_form: checks each booking answer before the form moves on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.booking_fields import (
+    InvalidAnswer,
+    describe_treatment,
+    is_skip,
+    read_contact,
+    read_name,
+    read_preferred_time,
+    read_treatment,
+    read_yes_no,
+)
+
+SlotValues = dict[str, Any]
+
+# After this many unusable answers to one question, offer a way out.
+FAILURES_BEFORE_OFFER = 2
+# What is stored when a patient skips an optional question.
+SKIPPED_VALUES = {
+    "patient_name": "not given",
+    "preferred_time": "any time (no preference given)",
+    "treatment": "to discuss at the consult",
+}
+CHANGEABLE_FIELDS = {
+    "name": "patient_name",
+    "phone": "contact",
+    "number": "contact",
+    "email": "contact",
+    "contact": "contact",
+    "time": "preferred_time",
+    "day": "preferred_time",
+    "treat": "treatment",
+    "area": "treatment",
+    "concern": "treatment",
+}
+QUESTION_STARTS = ("what", "how", "does", "do ", "is ", "are ", "can ", "will ", "why", "when", "should", "which")
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def looks_like_question(text: str) -> bool:
+    lowered = text.strip().lower()
+    return lowered.endswith("?") or lowered.startswith(QUESTION_STARTS)
+
+
+class ValidateConsultForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_consult_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        skipped = set()
+        if tracker.get_slot("booking_confirmed") is not False:
+            skipped.add("field_to_change")
+        if tracker.get_slot("contact_consent") is False:
+            # Nothing will be sent, so there is nothing to confirm.
+            skipped |= {"booking_confirmed", "field_to_change"}
+        return [slot for slot in domain_slots if slot not in skipped]
+
+    async def extract_treatment(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        """Use what the patient already said they want treated (spaCy entities)."""
+        if tracker.get_slot("treatment") or tracker.get_slot("requested_slot") == "treatment":
+            return {}
+        known = describe_treatment(tracker.get_slot("concern") or [], tracker.get_slot("body_area") or [])
+        return {"treatment": known} if known else {}
+
+    async def extract_preferred_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        """"Can I come in Saturday?" already says when."""
+        if tracker.get_slot("preferred_time") or latest_intent(tracker) != "request_consult":
+            return {}
+        mentioned = entity_values(tracker, "weekday") + entity_values(tracker, "time_of_day")
+        return {"preferred_time": " ".join(dict.fromkeys(mentioned))} if mentioned else {}
+
+    def validate_patient_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return self._read("patient_name", value, dispatcher, tracker, read_name)
+
+    def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return self._read("contact", value, dispatcher, tracker, read_contact)
+
+    def validate_preferred_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        weekdays = entity_values(tracker, "weekday")
+        times_of_day = entity_values(tracker, "time_of_day")
+        return self._read(
+            "preferred_time", value, dispatcher, tracker, lambda text: read_preferred_time(text, weekdays, times_of_day)
+        )
+
+    def validate_treatment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        if tracker.get_slot("requested_slot") != "treatment":
+            return {"treatment": value}  # filled from what the patient said earlier
+        if latest_intent(tracker) == "faq" and looks_like_question(str(value)):
+            return self._answer_question_then_ask_again(dispatcher, tracker)
+        mentioned = entity_values(tracker, "concern") + entity_values(tracker, "body_area")
+        return self._read("treatment", value, dispatcher, tracker, lambda text: read_treatment(text, mentioned))
+
+    def validate_contact_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return self._read("contact_consent", value, dispatcher, tracker, self._yes_no(tracker))
+
+    def validate_booking_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return self._read("booking_confirmed", value, dispatcher, tracker, self._yes_no(tracker))
+
+    def validate_field_to_change(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        lowered = str(value).lower()
+        field = next((slot for word, slot in CHANGEABLE_FIELDS.items() if word in lowered), None)
+        if field is None:
+            dispatcher.utter_message(text="Please choose name, contact, best times or what to treat.")
+            return {"field_to_change": None}
+        # Clearing the field makes the form ask it again, then confirm again.
+        return {field: None, "booking_confirmed": None, "field_to_change": None}
+
+    @staticmethod
+    def _yes_no(tracker: Tracker) -> Callable[[str], bool]:
+        intent = latest_intent(tracker)
+        return lambda text: read_yes_no(text, intent)
+
+    def _read(
+        self,
+        slot: str,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        reader: Callable[[str], Any],
+    ) -> SlotValues:
+        text = str(value or "")
+        if slot in SKIPPED_VALUES and is_skip(text):
+            return {slot: SKIPPED_VALUES[slot], "failed_attempts": 0}
+        try:
+            return {slot: reader(text), "failed_attempts": 0}
+        except InvalidAnswer as problem:
+            return self._reject(slot, str(problem), dispatcher, tracker)
+
+    @staticmethod
+    def _reject(slot: str, explanation: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
+        failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        if failures >= FAILURES_BEFORE_OFFER:
+            way_out = (
+                "type 'skip' to leave this for the clinic's call, or 'stop' to cancel"
+                if slot in SKIPPED_VALUES
+                else "type 'stop' to cancel and call the clinic instead"
+            )
+            explanation = f"{explanation} You can try again, {way_out}."
+        dispatcher.utter_message(text=explanation)
+        return {slot: None, "failed_attempts": failures}
+
+    @staticmethod
+    def _answer_question_then_ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
+        selector = tracker.latest_message.get("response_selector", {})
+        prediction = (selector.get("faq") or selector.get("default") or {}).get("response", {})
+        if prediction.get("utter_action"):
+            dispatcher.utter_message(response=prediction["utter_action"])
+        return {"treatment": None}

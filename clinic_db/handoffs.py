@@ -1,0 +1,35 @@
+"""Handoffs: a patient asked for a person; the bot is paused until staff resume it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from clinic_db.database import session_scope
+from clinic_db.models import Handoff
+
+REASON_MAX = 200
+
+
+def record_handoff(conversation_id: str, channel: str, reason: str, database_url: str | None = None) -> int:
+    handoff = Handoff(conversation_id=conversation_id, channel=channel, reason=reason[:REASON_MAX])
+    with session_scope(database_url) as session:
+        session.add(handoff)
+        session.flush()
+        return int(handoff.id)
+
+
+def open_handoffs(database_url: str | None = None) -> list[Handoff]:
+    with session_scope(database_url) as session:
+        query = select(Handoff).where(Handoff.status == "open").order_by(Handoff.created_at.desc(), Handoff.id.desc())
+        return list(session.execute(query).scalars())
+
+
+def close_handoff(handoff_id: int, database_url: str | None = None) -> str | None:
+    """Mark the handoff done; return its conversation id (to resume), or None if not open."""
+    with session_scope(database_url) as session:
+        conversation_id = session.execute(
+            select(Handoff.conversation_id).where(Handoff.id == handoff_id, Handoff.status == "open")
+        ).scalar_one_or_none()
+        if conversation_id is not None:
+            session.execute(update(Handoff).where(Handoff.id == handoff_id).values(status="done"))
+        return conversation_id

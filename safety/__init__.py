@@ -1,0 +1,1 @@
+"""Safety logic that runs inside the Rasa server (no action server needed)."""

@@ -1,0 +1,1 @@
+"""Commands for clinic staff: open consult requests and handoffs."""

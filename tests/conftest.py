@@ -1,0 +1,51 @@
+"""Shared fixtures. The clinic database is a temporary SQLite file unless
+DATABASE_URL is set (CI runs the database tests again on PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from clinic_db.database import session_scope
+from clinic_db.migrate import upgrade
+from clinic_db.models import Base
+from tests.servers import MODEL, Bot, running_assistant
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def clean_database(database_url: str) -> str:
+    with session_scope(database_url) as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(delete(table))
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it first)")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    with running_assistant(tmp_path_factory.mktemp("servers"), database_url) as (bot, _, _):
+        yield bot
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh conversation id for each test."""
+    return f"test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,158 @@
+"""Start the real action server and bot server for end-to-end tests.
+
+Each server runs as a subprocess on a free port, with its own tracker store and
+clinic database under a temporary folder, exactly as `make run` starts them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+MODEL = PROJECT_ROOT / "models" / "mesotherapy.tar.gz"
+API_TOKEN = "test-token"
+START_TIMEOUT_S = 120
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout_s}s")
+
+
+def server_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env.update(extra)
+    return env
+
+
+@dataclass
+class RunningServer:
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_action_server(workdir: Path, database_url: str, env: dict[str, str] | None = None) -> RunningServer:
+    port = free_port()
+    log = workdir / f"actions-{port}.log"
+    process = subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=server_env({"DATABASE_URL": database_url, **(env or {})}),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    server = RunningServer(process, f"http://127.0.0.1:{port}", log)
+    wait_until_up(f"{server.url}/health", process)
+    return server
+
+
+def write_endpoints(workdir: Path, action_url: str, tracker_store: dict[str, Any] | None = None) -> Path:
+    endpoints = {
+        "action_endpoint": {"url": f"{action_url}/webhook"},
+        "tracker_store": tracker_store or {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "tracker.db")},
+    }
+    path = workdir / f"endpoints-{time.monotonic_ns()}.yml"
+    path.write_text(json.dumps(endpoints))  # JSON is valid YAML
+    return path
+
+
+def start_bot_server(
+    workdir: Path,
+    endpoints: Path,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    credentials: Path = PROJECT_ROOT / "credentials.yml",
+) -> RunningServer:
+    port = port or free_port()
+    log = workdir / f"bot-{port}.log"
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
+            "--endpoints", str(endpoints), "--credentials", str(credentials),
+            "--enable-api", "--auth-token", API_TOKEN,
+        ],
+        cwd=PROJECT_ROOT,
+        env=server_env(env or {}),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    server = RunningServer(process, f"http://127.0.0.1:{port}", log)
+    wait_until_up(f"{server.url}/status?token={API_TOKEN}", process)
+    return server
+
+
+@dataclass
+class Bot:
+    """A client of the REST channel."""
+
+    url: str
+    sent: list[str] = field(default_factory=list)
+
+    def say(self, sender: str, text: Any, timeout_s: float = 30) -> list[dict[str, Any]]:
+        status, body = self.post_raw(json.dumps({"sender": sender, "message": text}).encode(), timeout_s)
+        assert status == 200, f"HTTP {status}: {body[:300]!r}"
+        return json.loads(body)
+
+    def texts(self, sender: str, text: Any) -> list[str]:
+        return [message.get("text", "") for message in self.say(sender, text)]
+
+    def post_raw(self, body: bytes, timeout_s: float = 30, content_type: str = "application/json") -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout_s) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+
+@contextmanager
+def running_assistant(workdir: Path, database_url: str) -> Iterator[tuple[Bot, RunningServer, RunningServer]]:
+    """Action server + bot server, stopped afterwards whatever happens."""
+    actions = start_action_server(workdir, database_url)
+    bot = None
+    try:
+        bot = start_bot_server(workdir, write_endpoints(workdir, actions.url))
+        yield Bot(bot.url), bot, actions
+    finally:
+        if bot:
+            bot.stop()
+        actions.stop()
