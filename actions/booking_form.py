@@ -20,6 +20,7 @@ from actions.booking_fields import (
     read_treatment,
     read_yes_no,
 )
+from channels.sms_identity import SEALED_NUMBER_KEY, unseal
 
 SlotValues = dict[str, Any]
 
@@ -52,6 +53,13 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_user_metadata(tracker: Tracker) -> dict[str, Any]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
 
 
 def looks_like_question(text: str) -> bool:
@@ -95,6 +103,15 @@ class ValidateConsultForm(FormValidationAction):
             return {}
         mentioned = entity_values(tracker, "weekday") + entity_values(tracker, "time_of_day")
         return {"preferred_time": " ".join(dict.fromkeys(mentioned))} if mentioned else {}
+
+    async def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        """On SMS, offer the number the patient texts from; the consent question confirms it."""
+        if tracker.get_slot("contact") or tracker.get_latest_input_channel() != "sms":
+            return {}
+        number = unseal(latest_user_metadata(tracker).get(SEALED_NUMBER_KEY, ""))
+        return {"contact": number} if number else {}
 
     def validate_patient_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -1,10 +1,18 @@
 """RedFlagEscalator: a Rasa NLU component that favours recall on urgent symptoms.
 
-It runs after the intent classifier and FallbackClassifier. A message is
-re-labelled `urgent_symptom` when the spaCy EntityRuler found a red-flag term
-(spacy_pipeline/vocabulary.yml), or when the classifier ranked urgent_symptom
-first or close to it, even if it was unsure. Missing an emergency costs far more
-than an unneeded "call the clinic".
+It runs after the intent classifier and FallbackClassifier and decides, for
+every message:
+
+1. A red-flag term found by the spaCy EntityRuler (spacy_pipeline/vocabulary.yml)
+   -> `urgent_symptom`, whatever the classifier thought.
+2. The classifier ranks urgent_symptom first, or above `min_urgent_confidence`
+   -> `urgent_symptom`, unless (3).
+3. The message names only ordinary side effects the clinic text describes
+   (redness, swelling, bruising, soreness: `side_effect` terms, no red flag) and
+   the classifier is below `ordinary_side_effect_confidence` -> the clinic's
+   side-effects answer, which says when to call the clinic or 911.
+
+Missing an emergency costs far more than an unneeded "call the clinic".
 """
 
 from __future__ import annotations
@@ -20,27 +28,61 @@ from rasa.shared.nlu.training_data.message import Message
 
 URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
+SIDE_EFFECT_ENTITY = "side_effect"
+SIDE_EFFECTS_ANSWER = "faq/side_effects"
+RESPONSE_SELECTOR = "response_selector"
+
+ESCALATE, ANSWER_SIDE_EFFECTS, KEEP = "escalate", "answer side effects", "keep"
 
 
-def should_escalate(message_data: dict[str, Any], min_urgent_confidence: float) -> bool:
-    if any(entity.get("entity") == RED_FLAG_ENTITY for entity in message_data.get(ENTITIES) or []):
-        return True
+def entity_names(message_data: dict[str, Any]) -> set[str]:
+    return {entity.get("entity") for entity in message_data.get(ENTITIES) or []}
+
+
+def urgent_confidence(message_data: dict[str, Any]) -> tuple[bool, float]:
+    """(is urgent_symptom ranked first, its confidence)."""
     ranking = message_data.get(INTENT_RANKING_KEY) or []
-    return any(
-        entry.get("name") == URGENT_INTENT and (index == 0 or entry.get("confidence", 0.0) >= min_urgent_confidence)
-        for index, entry in enumerate(ranking)
-    )
+    for index, entry in enumerate(ranking):
+        if entry.get("name") == URGENT_INTENT:
+            return index == 0, float(entry.get("confidence", 0.0))
+    return False, 0.0
+
+
+def safety_decision(message_data: dict[str, Any], min_urgent: float, ordinary_side_effect: float) -> str:
+    names = entity_names(message_data)
+    if RED_FLAG_ENTITY in names:
+        return ESCALATE
+    ranked_first, confidence = urgent_confidence(message_data)
+    if not (ranked_first or confidence >= min_urgent):
+        return KEEP
+    if SIDE_EFFECT_ENTITY in names and confidence < ordinary_side_effect:
+        return ANSWER_SIDE_EFFECTS
+    return ESCALATE
+
+
+def route_to_side_effects_answer(message: Message) -> None:
+    message.set(INTENT, {"name": "faq", "confidence": 1.0}, add_to_output=True)
+    selectors = message.get(RESPONSE_SELECTOR) or {}
+    key = next(iter(selectors.keys() - {"all_retrieval_intents"}), "default")
+    prediction = {
+        "intent_response_key": SIDE_EFFECTS_ANSWER,
+        "utter_action": f"utter_{SIDE_EFFECTS_ANSWER}",
+        "confidence": 1.0,
+        "responses": [],
+    }
+    selectors[key] = {**selectors.get(key, {}), "response": prediction}
+    message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagEscalator(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # urgent_symptom anywhere in the ranking with at least this confidence escalates.
-        return {"min_urgent_confidence": 0.2}
+        return {"min_urgent_confidence": 0.2, "ordinary_side_effect_confidence": 0.8}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._min_urgent_confidence = float(config["min_urgent_confidence"])
+        self._min_urgent = float(config["min_urgent_confidence"])
+        self._ordinary_side_effect = float(config["ordinary_side_effect_confidence"])
 
     @classmethod
     def create(
@@ -54,6 +96,11 @@ class RedFlagEscalator(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if message.get(INTENT) and should_escalate(message.as_dict(), self._min_urgent_confidence):
+            if not message.get(INTENT):
+                continue
+            decision = safety_decision(message.as_dict(), self._min_urgent, self._ordinary_side_effect)
+            if decision == ESCALATE:
                 message.set(INTENT, {"name": URGENT_INTENT, "confidence": 1.0}, add_to_output=True)
+            elif decision == ANSWER_SIDE_EFFECTS:
+                route_to_side_effects_answer(message)
         return messages

@@ -9,17 +9,38 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+from rasa.core.agent import Agent
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
 
 from clinic_db.database import session_scope
 from clinic_db.migrate import upgrade
 from clinic_db.models import Base
-from tests.servers import MODEL, Bot, running_assistant
+from tests.servers import MODEL, TEST_CHANNEL_ENV, Bot, running_assistant
+
+# This process opens sealed SMS numbers too (action tests), with the servers' secret.
+for _name, _value in TEST_CHANNEL_ENV.items():
+    os.environ.setdefault(_name, _value)
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the test database on the local PostgreSQL service if it is missing."""
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"
+    if url.startswith("postgresql"):
+        ensure_postgres_database(url)
     upgrade(url)
     return url
 
@@ -49,3 +70,9 @@ def assistant(trained_model: Path, database_url: str, tmp_path_factory: pytest.T
 def sender() -> str:
     """A fresh conversation id for each test."""
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def agent(trained_model: Path) -> Agent:
+    """The trained model loaded in this process, for NLU checks without HTTP."""
+    return Agent.load(str(trained_model))

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 MODEL = PROJECT_ROOT / "models" / "mesotherapy.tar.gz"
 API_TOKEN = "test-token"
+TWILIO_TEST_TOKEN = "test-twilio-auth-token"
+# Channel secrets for the servers under test (the real ones come from the environment).
+TEST_CHANNEL_ENV = {
+    "TWILIO_AUTH_TOKEN": TWILIO_TEST_TOKEN,
+    "TWILIO_WEBHOOK_URL": "",
+    "SMS_NUMBER_SECRET": "test-sms-number-secret",
+}
 START_TIMEOUT_S = 120
 
 
@@ -47,7 +54,13 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float = START_
 
 
 def server_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **TEST_CHANNEL_ENV,
+    }
     env.update(extra)
     return env
 
@@ -99,6 +112,7 @@ def start_bot_server(
     env: dict[str, str] | None = None,
     port: int | None = None,
     credentials: Path = PROJECT_ROOT / "credentials.yml",
+    extra_args: tuple[str, ...] = (),
 ) -> RunningServer:
     port = port or free_port()
     log = workdir / f"bot-{port}.log"
@@ -106,7 +120,7 @@ def start_bot_server(
         [
             str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
             "--endpoints", str(endpoints), "--credentials", str(credentials),
-            "--enable-api", "--auth-token", API_TOKEN,
+            "--enable-api", "--auth-token", API_TOKEN, *extra_args,
         ],
         cwd=PROJECT_ROOT,
         env=server_env(env or {}),
@@ -123,7 +137,7 @@ class Bot:
     """A client of the REST channel."""
 
     url: str
-    sent: list[str] = field(default_factory=list)
+    workdir: Path | None = None
 
     def say(self, sender: str, text: Any, timeout_s: float = 30) -> list[dict[str, Any]]:
         status, body = self.post_raw(json.dumps({"sender": sender, "message": text}).encode(), timeout_s)
@@ -151,7 +165,7 @@ def running_assistant(workdir: Path, database_url: str) -> Iterator[tuple[Bot, R
     bot = None
     try:
         bot = start_bot_server(workdir, write_endpoints(workdir, actions.url))
-        yield Bot(bot.url), bot, actions
+        yield Bot(bot.url, workdir), bot, actions
     finally:
         if bot:
             bot.stop()

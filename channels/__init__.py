@@ -1,0 +1,1 @@
+"""Custom Rasa input channels: a guarded REST channel and SMS through Twilio."""

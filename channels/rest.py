@@ -1,0 +1,72 @@
+"""The REST channel (`/webhooks/rest/webhook`) with its input checked.
+
+Rasa's own RestInput answers a body that is not a JSON object with a server
+error and logs the patient's text when something fails; this one answers bad
+requests with 400, long or empty messages with a polite reply, and logs no text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.screening import SORRY_REPLY, screening_reply
+
+logger = logging.getLogger(__name__)
+MAX_SENDER_CHARS = 128
+
+
+def parse_body(request: Request) -> tuple[str, str, dict[str, Any] | None] | str:
+    """(sender, text, metadata), or what is wrong with the request."""
+    try:
+        body = request.json
+    except Exception:  # sanic raises its own error types for malformed JSON
+        return "the body is not valid JSON"
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
+        return f"'sender' must be a string of 1 to {MAX_SENDER_CHARS} characters"
+    if not isinstance(text, str):
+        return "'message' must be a string"
+    if metadata is not None and not isinstance(metadata, dict):
+        return "'metadata' must be an object"
+    return sender, text, metadata
+
+
+class PatientRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("patient_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            parsed = parse_body(request)
+            if isinstance(parsed, str):
+                return response.json({"error": parsed}, status=400)
+            sender, text, metadata = parsed
+            refusal = screening_reply(text)
+            if refusal:
+                return response.json([{"recipient_id": sender, "text": refusal}])
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            except Exception as error:  # the patient gets an answer, the log gets no text
+                logger.error("REST message failed: %s", type(error).__name__)
+                return response.json([{"recipient_id": sender, "text": SORRY_REPLY}])
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,132 @@
+"""SMS through Twilio: `POST /webhooks/sms/webhook`.
+
+Unlike Rasa's built-in Twilio channel this one checks Twilio's signature,
+answers in the same HTTP response with TwiML (no outbound API call from the
+event loop), turns buttons into numbered choices, honours STOP/START/HELP and
+never uses the phone number as the conversation id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from channels.screening import SORRY_REPLY, screening_reply
+from channels.sms_identity import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
+from channels.sms_replies import button_payload, sms_bodies, twiml
+from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
+
+logger = logging.getLogger(__name__)
+
+OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
+OPT_IN_WORDS = {"start", "unstop"}
+HELP_WORDS = {"help", "info"}
+OPT_OUT_REPLY = (
+    "You're unsubscribed from Liondale Medical's assistant and won't get more messages. Reply START to resume."
+)
+OPT_IN_REPLY = "You're subscribed to Liondale Medical's assistant again. Ask me anything about mesotherapy."
+HELP_REPLY = (
+    "Liondale Medical's assistant answers questions about mesotherapy and books consults. "
+    "Reply STOP to unsubscribe. In an emergency, call 911."
+)
+MAX_BODY_BYTES = 16_384
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def twiml_response(bodies: list[str]) -> HTTPResponse:
+    return response.text(twiml(bodies), content_type="text/xml")
+
+
+class TwilioSmsInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
+        credentials = credentials or {}
+        return cls(auth_token=credentials.get("auth_token") or "", public_url=credentials.get("public_url") or "")
+
+    def __init__(self, auth_token: str, public_url: str = "") -> None:
+        self.validator = RequestValidator(auth_token) if auth_token else None
+        # The URL Twilio signs: set it when a proxy sits in front of the bot.
+        self.public_url = public_url
+        if not auth_token:
+            logger.warning("SMS channel disabled: TWILIO_AUTH_TOKEN is not set")
+
+    def is_signed_by_twilio(self, request: Request) -> bool:
+        if self.validator is None:
+            return False
+        url = self.public_url or request.url
+        params = {key: values[0] for key, values in request.form.items()}
+        return self.validator.validate(url, params, request.headers.get("X-Twilio-Signature", ""))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("twilio_sms_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.text("request too large", status=413)
+            if (request.content_type or "").split(";")[0].strip() != FORM_CONTENT_TYPE:
+                return response.text("expected a form-encoded Twilio request", status=415)
+            if not self.is_signed_by_twilio(request):
+                return response.text("invalid signature", status=403)
+            number, text = request.form.get("From"), request.form.get("Body")
+            if not number or text is None:
+                return response.text("missing From or Body", status=400)
+            return twiml_response(await self.answer(request, on_new_message, number, text))
+
+        return webhook
+
+    async def answer(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]], number: str, text: str
+    ) -> list[str]:
+        keyed = number_hash(number)
+        keyword = text.strip().lower()
+        if keyword in OPT_OUT_WORDS:
+            await asyncio.to_thread(opt_out, keyed)
+            return [OPT_OUT_REPLY]
+        if keyword in OPT_IN_WORDS:
+            await asyncio.to_thread(opt_in, keyed)
+            return [OPT_IN_REPLY]
+        if await asyncio.to_thread(is_opted_out, keyed):
+            return []
+        if keyword in HELP_WORDS:
+            return [HELP_REPLY]
+        refusal = screening_reply(text)
+        if refusal:
+            return [refusal]
+        sender = sender_id_for(number)
+        if keyword.rstrip(".)").isdigit():
+            text = button_payload(text, await last_buttons(request, sender)) or text
+        collector = CollectingOutputChannel()
+        metadata = {SEALED_NUMBER_KEY: seal(number)}
+        try:
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+        except Exception as error:  # the patient gets an answer, the log gets no text
+            logger.error("SMS message failed: %s", type(error).__name__)
+            return [SORRY_REPLY]
+        return sms_bodies(collector.messages)
+
+
+async def last_buttons(request: Request, sender: str) -> list[dict[str, Any]]:
+    """The buttons of the assistant's last message, from the shared tracker store."""
+    agent = getattr(request.app.ctx, "agent", None)
+    tracker = await agent.tracker_store.retrieve(sender) if agent else None
+    for event in reversed(tracker.events if tracker else []):
+        if event.type_name == "bot":
+            return list((event.data or {}).get("buttons") or [])
+    return []

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Chat with the assistant in the terminal (for staff). Uses the running action
+# server on :5055, or starts one for this session.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+
+# Must match action_endpoint in endpoints.yml.
+ACTIONS_PORT=5055
+# rasa shell runs its own small server; keep it off the bot's port 5005.
+SHELL_PORT="${SHELL_PORT:-5006}"
+
+actions_up() {
+  .venv/bin/python -c "import urllib.request; urllib.request.urlopen('http://localhost:$ACTIONS_PORT/health', timeout=1)" \
+    2>/dev/null
+}
+
+if ! actions_up; then
+  .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions-shell.log 2>&1 &
+  actions_pid=$!
+  trap 'kill "$actions_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 60); do actions_up && break; sleep 0.5; done
+fi
+
+.venv/bin/rasa shell --model models/mesotherapy.tar.gz --endpoints endpoints.yml --port "$SHELL_PORT"

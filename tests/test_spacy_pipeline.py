@@ -1,0 +1,72 @@
+"""The project's own spaCy pipeline: built from repo files, reproducible, finds clinic terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from spacy_pipeline.build import build_pipeline, load_vocabulary, main
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.language.Language:
+    return build_pipeline()
+
+
+def entities(nlp: spacy.language.Language, text: str) -> set[tuple[str, str]]:
+    # Rasa's SpacyNLP lower-cases text before the pipeline (case_sensitive: false).
+    return {(ent.label_, ent.ent_id_) for ent in nlp(text.lower()).ents}
+
+
+def test_pipeline_is_blank_english_with_lemmatizer_and_entity_ruler(nlp: spacy.language.Language) -> None:
+    assert nlp.lang == "en"
+    assert nlp.pipe_names == ["lemmatizer", "entity_ruler"]
+    assert [token.lemma_ for token in nlp("thighs bruises swelling")] == ["thigh", "bruise", "swell"]
+
+
+def test_every_vocabulary_phrase_is_recognised_as_its_own_label(nlp: spacy.language.Language) -> None:
+    missed = [
+        (label, canonical, phrase)
+        for label, values in load_vocabulary().items()
+        for canonical, phrases in values.items()
+        for phrase in phrases
+        if "*" not in phrase and (label, canonical) not in entities(nlp, phrase)
+    ]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can it help the fat on my Tummy and thighs?", {("concern", "fat"), ("body_area", "abdomen"),
+                                                        ("body_area", "thighs")}),
+        ("I take ibuprophen and baby aspirin", {("medication", "ibuprofen"), ("medication", "aspirin")}),
+        ("my lips are starting to swell", {("red_flag", "facial_swelling")}),
+        ("my cheek is hot and red and oozing since yesterday", {("body_area", "face"),
+                                                                ("red_flag", "spreading_redness"),
+                                                                ("red_flag", "infection_signs")}),
+        ("cant breath", {("red_flag", "breathing")}),
+        ("tues or thurs mornings", {("weekday", "tuesday"), ("weekday", "thursday"), ("time_of_day", "morning")}),
+        ("some bruising and swelling", {("side_effect", "bruising"), ("side_effect", "swelling")}),
+    ],
+)
+def test_clinic_terms_in_patients_words(nlp: spacy.language.Language, text: str, expected: set) -> None:
+    assert entities(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", ["I am free on the weekend? I'll get back to you", "is there a risk of infection"])
+def test_ordinary_words_are_not_mistaken_for_terms(nlp: spacy.language.Language, text: str) -> None:
+    found = entities(nlp, text)
+    assert not {label for label, _ in found} & {"time_of_day", "body_area", "red_flag"}
+
+
+def test_build_writes_a_loadable_reproducible_pipeline(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    main(["build", str(first)])
+    main(["build", str(second)])
+    for name in ("config.cfg", "entity_ruler/patterns.jsonl"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    loaded = spacy.load(first)
+    assert ("medication", "aspirin") in {(e.label_, e.ent_id_) for e in loaded("stop asprin?").ents}
