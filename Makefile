@@ -21,6 +21,8 @@ SPACY_MODEL := models/spacy/en_liondale/meta.json
 MODEL := models/mesotherapy.tar.gz
 RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml')
 
+include web/web.mk
+
 .PHONY: help setup migrate train run shell validate test lint lock consults handoffs clean
 
 help:
@@ -72,7 +74,7 @@ train: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --domain domain --fail-on-warnings
 
-run: $(MODEL) migrate
+run: $(MODEL) migrate web/node_modules/.installed
 	./scripts/serve.sh
 
 shell: $(MODEL) migrate
@@ -87,7 +89,7 @@ handoffs: migrate
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-test: $(MODEL) lint
+test: $(MODEL) lint $(WEB_TEST_DEPS)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core
 	$(PY) -m pytest

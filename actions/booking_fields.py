@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import phonenumbers
 
 NAME_MAX = 60
+NAME_MAX_WORDS = 6
 TEXT_ANSWER_MAX = 100
 EMAIL_MAX = 254
 
@@ -41,7 +42,9 @@ def is_skip(text: str) -> bool:
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """One line of printable text: control characters dropped, white space folded."""
+    printable = "".join(character for character in text if character.isprintable() or character.isspace())
+    return re.sub(r"\s+", " ", printable).strip()
 
 
 def read_name(text: str) -> str:
@@ -50,7 +53,7 @@ def read_name(text: str) -> str:
         raise InvalidAnswer(
             f"That looks longer than a name. Please send just your name ({NAME_MAX} characters at most)."
         )
-    if not name or not NAME_CHARACTERS.match(name):
+    if not name or not NAME_CHARACTERS.match(name) or len(name.split()) > NAME_MAX_WORDS:
         raise InvalidAnswer(
             "Sorry, I couldn't read that as a name. Please type your first and last name, e.g. Maria Lopez."
         )

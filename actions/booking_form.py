@@ -62,9 +62,11 @@ def latest_user_metadata(tracker: Tracker) -> dict[str, Any]:
     return {}
 
 
-def looks_like_question(text: str) -> bool:
-    lowered = text.strip().lower()
-    return lowered.endswith("?") or lowered.startswith(QUESTION_STARTS)
+def is_question(tracker: Tracker, value: Any) -> bool:
+    """A clinic question asked instead of answering (answered, then asked again)."""
+    lowered = str(value).strip().lower()
+    looks_like_question = lowered.endswith("?") or lowered.startswith(QUESTION_STARTS)
+    return latest_intent(tracker) in ("faq", "not_covered") and looks_like_question
 
 
 class ValidateConsultForm(FormValidationAction):
@@ -116,6 +118,8 @@ class ValidateConsultForm(FormValidationAction):
     def validate_patient_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
+        if is_question(tracker, value):
+            return self._answer_question_then_ask_again("patient_name", dispatcher, tracker)
         return self._read("patient_name", value, dispatcher, tracker, read_name)
 
     def validate_contact(
@@ -137,8 +141,8 @@ class ValidateConsultForm(FormValidationAction):
     ) -> SlotValues:
         if tracker.get_slot("requested_slot") != "treatment":
             return {"treatment": value}  # filled from what the patient said earlier
-        if latest_intent(tracker) == "faq" and looks_like_question(str(value)):
-            return self._answer_question_then_ask_again(dispatcher, tracker)
+        if is_question(tracker, value):
+            return self._answer_question_then_ask_again("treatment", dispatcher, tracker)
         mentioned = entity_values(tracker, "concern") + entity_values(tracker, "body_area")
         return self._read("treatment", value, dispatcher, tracker, lambda text: read_treatment(text, mentioned))
 
@@ -189,18 +193,18 @@ class ValidateConsultForm(FormValidationAction):
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= FAILURES_BEFORE_OFFER:
             way_out = (
-                "type 'skip' to leave this for the clinic's call, or 'stop' to cancel"
+                "type 'skip' to leave this for the clinic's call, or 'never mind' to cancel"
                 if slot in SKIPPED_VALUES
-                else "type 'stop' to cancel and call the clinic instead"
+                else "type 'never mind' to cancel and call the clinic instead"
             )
             explanation = f"{explanation} You can try again, {way_out}."
         dispatcher.utter_message(text=explanation)
         return {slot: None, "failed_attempts": failures}
 
     @staticmethod
-    def _answer_question_then_ask_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
+    def _answer_question_then_ask_again(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
         selector = tracker.latest_message.get("response_selector", {})
-        prediction = (selector.get("faq") or selector.get("default") or {}).get("response", {})
+        prediction = (selector.get("default") or {}).get("response", {})
         if prediction.get("utter_action"):
             dispatcher.utter_message(response=prediction["utter_action"])
-        return {"treatment": None}
+        return {slot: None}

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -41,6 +43,12 @@ MAX_BODY_BYTES = 16_384
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
+def form_fields(request: Request) -> dict[str, str]:
+    """Twilio signs blank fields too (FromCity=, Body= of a picture-only MMS); Sanic's form drops them."""
+    pairs = parse_qsl((request.body or b"").decode("utf-8", errors="replace"), keep_blank_values=True)
+    return dict(pairs)
+
+
 def twiml_response(bodies: list[str]) -> HTTPResponse:
     return response.text(twiml(bodies), content_type="text/xml")
 
@@ -53,7 +61,10 @@ class TwilioSmsInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
         credentials = credentials or {}
-        return cls(auth_token=credentials.get("auth_token") or "", public_url=credentials.get("public_url") or "")
+        return cls(
+            auth_token=os.environ.get(credentials.get("auth_token_env", "TWILIO_AUTH_TOKEN"), ""),
+            public_url=os.environ.get(credentials.get("webhook_url_env", "TWILIO_WEBHOOK_URL"), ""),
+        )
 
     def __init__(self, auth_token: str, public_url: str = "") -> None:
         self.validator = RequestValidator(auth_token) if auth_token else None
@@ -62,11 +73,10 @@ class TwilioSmsInput(InputChannel):
         if not auth_token:
             logger.warning("SMS channel disabled: TWILIO_AUTH_TOKEN is not set")
 
-    def is_signed_by_twilio(self, request: Request) -> bool:
+    def is_signed_by_twilio(self, request: Request, params: dict[str, str]) -> bool:
         if self.validator is None:
             return False
         url = self.public_url or request.url
-        params = {key: values[0] for key, values in request.form.items()}
         return self.validator.validate(url, params, request.headers.get("X-Twilio-Signature", ""))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -82,9 +92,10 @@ class TwilioSmsInput(InputChannel):
                 return response.text("request too large", status=413)
             if (request.content_type or "").split(";")[0].strip() != FORM_CONTENT_TYPE:
                 return response.text("expected a form-encoded Twilio request", status=415)
-            if not self.is_signed_by_twilio(request):
+            params = form_fields(request)
+            if not self.is_signed_by_twilio(request, params):
                 return response.text("invalid signature", status=403)
-            number, text = request.form.get("From"), request.form.get("Body")
+            number, text = params.get("From"), params.get("Body")
             if not number or text is None:
                 return response.text("missing From or Body", status=400)
             return twiml_response(await self.answer(request, on_new_message, number, text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -31,14 +32,18 @@ def sms_bodies(messages: list[dict[str, Any]]) -> list[str]:
     return [fit(body) for body in bodies]
 
 
+# Characters XML 1.0 does not allow, even escaped.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def twiml(bodies: list[str]) -> str:
-    messages = "".join(f"<Message>{escape(body)}</Message>" for body in bodies)
+    messages = "".join(f"<Message>{escape(NOT_XML.sub('', body))}</Message>" for body in bodies)
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{messages}</Response>'
 
 
 def button_payload(text: str, last_buttons: list[dict[str, Any]]) -> str | None:
     """'1' (or ' 1. ') answers the first button of the last message that had buttons."""
     choice = text.strip().rstrip(".)")
-    if choice.isdigit() and 1 <= int(choice) <= len(last_buttons):
+    if choice.isdecimal() and choice.isascii() and 1 <= int(choice) <= len(last_buttons):
         return str(last_buttons[int(choice) - 1]["payload"])
     return None

@@ -6,12 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 
-BOT_PORT="${BOT_PORT:-5005}"
-# Must match action_endpoint in endpoints.yml.
-ACTIONS_PORT=5055
+export BOT_PORT="${BOT_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://localhost:$ACTIONS_PORT/webhook}"
 WEB_PORT="${WEB_PORT:-8080}"
 # The only origin whose pages may talk to the bot from a browser.
-WEB_ORIGIN="${WEB_ORIGIN:-http://localhost:$WEB_PORT}"
+export WEB_ORIGIN="${WEB_ORIGIN:-http://localhost:$WEB_PORT}"
 
 # A random secret made once and kept (readable by this user only) in var/.
 kept_secret() {
@@ -22,7 +22,6 @@ kept_secret() {
 api_token="${RASA_API_TOKEN:-$(kept_secret var/rasa-api-token)}"
 
 # SMS: without TWILIO_AUTH_TOKEN the SMS webhook refuses every request (403).
-export TWILIO_AUTH_TOKEN="${TWILIO_AUTH_TOKEN:-}" TWILIO_WEBHOOK_URL="${TWILIO_WEBHOOK_URL:-}"
 # Key for hashing and sealing SMS phone numbers; several instances must share it.
 export SMS_NUMBER_SECRET="${SMS_NUMBER_SECRET:-$(kept_secret var/sms-number-secret)}"
 

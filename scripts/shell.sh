@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 
-# Must match action_endpoint in endpoints.yml.
-ACTIONS_PORT=5055
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 # rasa shell runs its own small server; keep it off the bot's port 5005.
 SHELL_PORT="${SHELL_PORT:-5006}"
 
@@ -22,4 +21,11 @@ if ! actions_up; then
   for _ in $(seq 60); do actions_up && break; sleep 0.5; done
 fi
 
-.venv/bin/rasa shell --model models/mesotherapy.tar.gz --endpoints endpoints.yml --port "$SHELL_PORT"
+# The shell's own server has no gateway route: it calls the action server directly.
+cat > var/shell-endpoints.yml <<YAML
+action_endpoint:
+  url: "http://localhost:$ACTIONS_PORT/webhook"
+tracker_store:
+  type: stores.tracker_store.ClinicTrackerStore
+YAML
+.venv/bin/rasa shell --model models/mesotherapy.tar.gz --endpoints var/shell-endpoints.yml --port "$SHELL_PORT"

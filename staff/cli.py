@@ -50,12 +50,14 @@ def rasa_api_token() -> str:
 
 
 def resume_conversation(conversation_id: str) -> None:
-    """Append a `resume` event through the bot server's HTTP API."""
+    """Append `resume` (and a listen, so messages sent while paused don't count as
+    unanswered turns) through the bot server's HTTP API."""
     base = os.environ.get("RASA_URL", "http://localhost:5005")
     query = urllib.parse.urlencode({"token": rasa_api_token()})
     url = f"{base}/conversations/{urllib.parse.quote(conversation_id, safe='')}/tracker/events?{query}"
+    events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
     request = urllib.request.Request(
-        url, data=json.dumps({"event": "resume"}).encode(), headers={"Content-Type": "application/json"}
+        url, data=json.dumps(events).encode(), headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=10):
         pass

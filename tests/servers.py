@@ -96,19 +96,24 @@ def start_action_server(workdir: Path, database_url: str, env: dict[str, str] | 
     return server
 
 
-def write_endpoints(workdir: Path, action_url: str, tracker_store: dict[str, Any] | None = None) -> Path:
-    endpoints = {
-        "action_endpoint": {"url": f"{action_url}/webhook"},
-        "tracker_store": tracker_store or {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "tracker.db")},
-    }
-    path = workdir / f"endpoints-{time.monotonic_ns()}.yml"
-    path.write_text(json.dumps(endpoints))  # JSON is valid YAML
+def write_endpoints(workdir: Path) -> Path:
+    """The project's endpoints.yml: actions through each bot's own gateway route
+    (BOT_PORT, ACTION_SERVER_URL), stores from TRACKER_DB_URL / REDIS_URL."""
+    path = workdir / "endpoints.yml"
+    # Rasa expands ${BOT_PORT} only in unquoted YAML values.
+    path.write_text(
+        "action_endpoint:\n"
+        "  url: http://127.0.0.1:${BOT_PORT}/webhooks/actions/webhook\n"
+        "tracker_store:\n  type: stores.tracker_store.ClinicTrackerStore\n"
+        "lock_store:\n  type: stores.lock_store.ClinicLockStore\n"
+    )
     return path
 
 
 def start_bot_server(
     workdir: Path,
     endpoints: Path,
+    action_url: str,
     env: dict[str, str] | None = None,
     port: int | None = None,
     credentials: Path = PROJECT_ROOT / "credentials.yml",
@@ -116,6 +121,12 @@ def start_bot_server(
 ) -> RunningServer:
     port = port or free_port()
     log = workdir / f"bot-{port}.log"
+    env = {
+        "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
+        "BOT_PORT": str(port),
+        "ACTION_SERVER_URL": f"{action_url}/webhook",
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [
             str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
@@ -123,7 +134,7 @@ def start_bot_server(
             "--enable-api", "--auth-token", API_TOKEN, *extra_args,
         ],
         cwd=PROJECT_ROOT,
-        env=server_env(env or {}),
+        env=server_env(env),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -164,7 +175,7 @@ def running_assistant(workdir: Path, database_url: str) -> Iterator[tuple[Bot, R
     actions = start_action_server(workdir, database_url)
     bot = None
     try:
-        bot = start_bot_server(workdir, write_endpoints(workdir, actions.url))
+        bot = start_bot_server(workdir, write_endpoints(workdir), actions.url)
         yield Bot(bot.url, workdir), bot, actions
     finally:
         if bot:

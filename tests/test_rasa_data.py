@@ -2,8 +2,8 @@
 raises for correct projects and that are checked here instead:
 
 - "The utterance 'X' is not used in any story or rule." for a response that a
-  form asks with (utter_ask_<required slot>) or that a custom action sends
-  (found in actions/ source).
+  form asks with (utter_ask_<required slot>) or that a custom action or the
+  action gateway sends (named in actions/ or channels/ source).
 - "duplicated intents ... faq, not_covered": Rasa's importer re-adds the
   retrieval intents that the domain must declare.
 
@@ -57,8 +57,8 @@ def used_outside_stories(utterance: str, validator: Validator) -> bool:
         for form in validator.domain.forms.values()
         for slot in form.get("required_slots", [])
     }
-    action_source = "".join(p.read_text() for p in (PROJECT_ROOT / "actions").glob("*.py"))
-    return utterance in form_asks or f'response="{utterance}"' in action_source
+    code = "".join(p.read_text() for folder in ("actions", "channels") for p in (PROJECT_ROOT / folder).glob("*.py"))
+    return utterance in form_asks or f'"{utterance}"' in code
 
 
 def test_rasa_data_validates_without_errors(validation: tuple[bool, list[str], Validator]) -> None:

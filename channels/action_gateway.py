@@ -1,0 +1,76 @@
+"""Custom-action calls go through the bot's own route `/webhooks/actions/webhook`.
+
+It forwards each call to the action server (ACTION_SERVER_URL). When the action
+server cannot be reached, it answers in the action server's own protocol so the
+patient is never met with silence: a polite "can't do that right now, please
+call the clinic" for what the patient asked for (a booking form also ends), and
+nothing for background actions such as the once-per-conversation disclaimer.
+FAQ answers never pass through here: they need no action server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ACTION_SERVER_URL = "http://localhost:5055/webhook"
+# Actions whose failure the patient need not hear about.
+BACKGROUND_ACTIONS = {"action_show_disclaimer"}
+UNAVAILABLE_RESPONSE = "utter_actions_unavailable"
+TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+def unavailable_reply(action_name: str) -> dict[str, Any]:
+    if action_name in BACKGROUND_ACTIONS:
+        return {"events": [], "responses": []}
+    if action_name.startswith("validate_"):
+        # Ends the form; the follow-up action (e.g. submitting) tells the patient.
+        return {"events": [{"event": "active_loop", "name": None}], "responses": []}
+    return {"events": [], "responses": [{"response": UNAVAILABLE_RESPONSE}]}
+
+
+class ActionGateway(InputChannel):
+    """Not a patient channel: Rasa's channel mechanism is how the bot adds a route."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "actions"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ActionGateway:
+        return cls(os.environ.get("ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL)
+
+    def __init__(self, action_server_url: str) -> None:
+        self.action_server_url = action_server_url
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        gateway = Blueprint("action_gateway", __name__)
+
+        @gateway.route("/webhook", methods=["POST"])
+        async def forward(request: Request) -> HTTPResponse:
+            call = request.json or {}
+            try:
+                async with (
+                    aiohttp.ClientSession(timeout=TIMEOUT) as session,
+                    session.post(
+                        self.action_server_url, data=request.body, headers={"Content-Type": "application/json"}
+                    ) as answer,
+                ):
+                    if answer.status < 500:
+                        return response.raw(await answer.read(), status=answer.status, content_type="application/json")
+                    logger.error("Action server error %s for %s", answer.status, call.get("next_action"))
+            except (aiohttp.ClientError, TimeoutError) as error:
+                logger.error("Action server unreachable for %s: %s", call.get("next_action"), type(error).__name__)
+            return response.json(unavailable_reply(str(call.get("next_action", ""))))
+
+        return gateway

@@ -1,0 +1,1 @@
+"""Where Rasa keeps conversations (tracker store) and per-conversation locks."""

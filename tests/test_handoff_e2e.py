@@ -1,0 +1,47 @@
+"""A person when asked: the bot pauses until staff resume it with `make handoffs`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from clinic_db.handoffs import open_handoffs
+from tests.servers import API_TOKEN, PROJECT_ROOT, Bot
+
+pytestmark = pytest.mark.database
+
+
+def staff(*args: str, bot: Bot, database_url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "RASA_URL": bot.url, "RASA_API_TOKEN": API_TOKEN, "DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "staff.cli", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+
+
+def test_handoff_pauses_the_bot_until_staff_resume_it(assistant: Bot, sender: str, clean_database: str) -> None:
+    reply = " ".join(assistant.texts(sender, "can I talk to a real person please"))
+    assert "follow up with you here" in reply and "911" in reply
+    assert assistant.texts(sender, "hello?") == [], "paused: staff answer now, not the bot"
+
+    [handoff] = open_handoffs(clean_database)
+    listing = staff("handoffs", bot=assistant, database_url=clean_database)
+    assert f"{handoff.id:>4}" in listing.stdout and "the patient asked for a person" in listing.stdout
+
+    resumed = staff("handoffs", "--resume", str(handoff.id), bot=assistant, database_url=clean_database)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert open_handoffs(clean_database) == []
+    assert "three to 15 times" in " ".join(assistant.texts(sender, "how many sessions do I need"))
+
+
+def test_consults_command_lists_and_closes_requests(assistant: Bot, sender: str, clean_database: str) -> None:
+    for answer in ["book a consult", "Jo Park", "jo@example.com", "any time", "hair loss", "yes", "yes"]:
+        assistant.texts(sender, answer)
+    listing = staff("consults", bot=assistant, database_url=clean_database)
+    assert "Jo Park | jo@example.com | any time | hair loss" in listing.stdout
+    reference = listing.stdout.split()[0]
+    assert staff("consults", "--done", reference, bot=assistant, database_url=clean_database).returncode == 0
+    assert "No open consult requests." in staff("consults", bot=assistant, database_url=clean_database).stdout

@@ -1,0 +1,29 @@
+"""`make shell` as staff use it: type a question, read the answer, quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pexpect
+
+from tests.servers import PROJECT_ROOT, free_port, server_env
+
+
+def test_staff_chat_in_the_terminal(trained_model: Path, tmp_path: Path) -> None:
+    env = server_env({
+        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'clinic.db'}",
+        "ACTIONS_PORT": str(free_port()),
+        "SHELL_PORT": str(free_port()),
+        "TERM": "dumb",
+    })
+    shell = pexpect.spawn("make", ["--no-print-directory", "shell"], cwd=PROJECT_ROOT, env=env, encoding="utf-8",
+                          timeout=180, dimensions=(40, 200))
+    try:
+        shell.expect("Bot loaded. Type a message")
+        shell.sendline("how many sessions will I need?")
+        shell.expect("three to 15 times", timeout=60)
+        shell.sendline("/stop")
+        shell.expect(pexpect.EOF, timeout=60)
+    finally:
+        shell.close(force=True)
