@@ -23,7 +23,7 @@ RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml'
 
 include web/web.mk
 
-.PHONY: help setup migrate train run shell validate test lint lock consults handoffs clean
+.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs clean
 
 help:
 	@echo "make run       set up, train if the data changed, start action server + bot"
@@ -31,6 +31,7 @@ help:
 	@echo "make shell     chat with the bot in the terminal (staff)"
 	@echo "make train     build the spaCy pipeline and train the Rasa model if inputs changed"
 	@echo "make validate  rasa data validate (fails on warnings)"
+	@echo "make bench     speed and memory figures -> bench/results.json, bench/latency.png"
 	@echo "make lint      ruff"
 	@echo "make consults  open consult requests (DONE=LM-XXXXXX marks one done)"
 	@echo "make handoffs  conversations waiting for a person (RESUME=ID resumes the bot)"
@@ -65,8 +66,10 @@ $(SPACY_MODEL): $(VENV)/.installed spacy_pipeline/build.py spacy_pipeline/vocabu
 # Rasa fingerprints the spaCy pipeline by its name only, so a rebuilt pipeline
 # forces a full retrain; otherwise `rasa train` reuses what did not change.
 $(MODEL): $(SPACY_MODEL) $(RASA_DATA)
+	@mkdir -p var && start=$$(date +%s) && \
 	$(RASA) train --domain domain --fixed-model-name mesotherapy --out models \
-	  $(if $(filter $(SPACY_MODEL),$?),--force)
+	  $(if $(filter $(SPACY_MODEL),$?),--force) && \
+	echo $$(( $$(date +%s) - start )) > var/last-training-seconds
 	@touch $@
 
 train: $(MODEL)
@@ -94,6 +97,10 @@ test: $(MODEL) lint $(WEB_TEST_DEPS)
 	  --fail-on-prediction-errors --out results/core
 	$(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m database
+
+# Figures, not pass/fail tests: run it on a quiet machine.
+bench: $(MODEL) migrate
+	$(PY) -m bench.run $(if $(wildcard var/last-training-seconds),--training-seconds $$(cat var/last-training-seconds))
 
 clean:
 	rm -rf results .pytest_cache

@@ -11,17 +11,44 @@ from typing import Any
 from urllib.parse import urlparse
 
 import redis
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.shared.exceptions import RasaException
+
+# Longest a server may hold a conversation's ticket list while updating it.
+MUTEX_SECONDS = 5
 
 
 class LockStoreUnreachable(RasaException):
     pass
 
 
+class AtomicRedisLockStore(RedisLockStore):
+    """Rasa 3.6's RedisLockStore updates a conversation's ticket list with GET then
+    SET, so two servers taking a ticket at the same moment can both be "first" and
+    handle the conversation at once (and the tracker store then loses events).
+    Each update here holds a short Redis mutex for that conversation."""
+
+    def _mutex(self, conversation_id: str) -> redis.lock.Lock:
+        return self.red.lock(
+            f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_SECONDS, blocking_timeout=MUTEX_SECONDS
+        )
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        with self._mutex(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: str) -> None:
+        with self._mutex(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        with self._mutex(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
+
+
 def redis_lock_store(url: str) -> RedisLockStore:
     parsed = urlparse(url)
-    store = RedisLockStore(
+    store = AtomicRedisLockStore(
         host=parsed.hostname or "localhost",
         port=parsed.port or 6379,
         db=int(parsed.path.lstrip("/") or 1),

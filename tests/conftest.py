@@ -10,30 +10,16 @@ from pathlib import Path
 
 import pytest
 from rasa.core.agent import Agent
-from sqlalchemy import create_engine, delete, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete
 
 from clinic_db.database import session_scope
 from clinic_db.migrate import upgrade
 from clinic_db.models import Base
-from tests.servers import MODEL, TEST_CHANNEL_ENV, Bot, running_assistant
+from tests.servers import MODEL, TEST_CHANNEL_ENV, Bot, ensure_postgres_database, running_assistant
 
 # This process opens sealed SMS numbers too (action tests), with the servers' secret.
 for _name, _value in TEST_CHANNEL_ENV.items():
     os.environ.setdefault(_name, _value)
-
-
-def ensure_postgres_database(url: str) -> None:
-    """Create the test database on the local PostgreSQL service if it is missing."""
-    target = make_url(url)
-    server = create_engine(target.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
-        ).scalar()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    server.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 MODEL = PROJECT_ROOT / "models" / "mesotherapy.tar.gz"
@@ -32,6 +36,30 @@ TEST_CHANNEL_ENV = {
     "SMS_NUMBER_SECRET": "test-sms-number-secret",
 }
 START_TIMEOUT_S = 120
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database on the local PostgreSQL service if it is missing."""
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
+def shared_stores(tracker_db_url: str, redis_url: str) -> dict[str, str]:
+    """Empty PostgreSQL tracker + Redis lock stores for several bot servers; their environment."""
+    ensure_postgres_database(tracker_db_url)
+    engine = create_engine(tracker_db_url, future=True)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS events"))
+    engine.dispose()
+    redis.Redis.from_url(redis_url).flushdb()
+    return {"TRACKER_DB_URL": tracker_db_url, "REDIS_URL": redis_url}
 
 
 def free_port() -> int:

@@ -14,10 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import redis
-from sqlalchemy import create_engine, text
 
-from tests.conftest import ensure_postgres_database
 from tests.servers import (
     API_TOKEN,
     MODEL,
@@ -26,6 +23,7 @@ from tests.servers import (
     RunningServer,
     free_port,
     server_env,
+    shared_stores,
     start_action_server,
     start_bot_server,
     write_endpoints,
@@ -54,22 +52,12 @@ CONVERSATION = [
 ]
 
 
-def shared_stores() -> dict[str, str]:
-    ensure_postgres_database(TRACKER_DB_URL)
-    engine = create_engine(TRACKER_DB_URL, future=True)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS events"))
-    engine.dispose()
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    return {"TRACKER_DB_URL": TRACKER_DB_URL, "REDIS_URL": REDIS_URL}
-
-
 @pytest.fixture(scope="module")
 def two_instances(
     trained_model: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Bot, Bot]]:
     workdir = tmp_path_factory.mktemp("scale")
-    env = shared_stores()
+    env = shared_stores(TRACKER_DB_URL, REDIS_URL)
     actions = start_action_server(workdir, database_url)
     bots: list[RunningServer] = []
     try:
