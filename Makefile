@@ -58,7 +58,7 @@ migrate: $(VENV)/.installed
 
 lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements.in
-	$(PY) -m pip freeze --exclude-editable > requirements.lock
+	$(PY) -m pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock
 
 $(SPACY_MODEL): $(VENV)/.installed spacy_pipeline/build.py spacy_pipeline/vocabulary.yml
 	$(PY) -m spacy_pipeline.build models/spacy/en_liondale
