@@ -8,6 +8,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 
+def already_shown(tracker: Tracker) -> bool:
+    return any(
+        event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_disclaimer"
+        for event in tracker.events
+    )
+
+
 class ActionShowDisclaimer(Action):
     def name(self) -> str:
         return "action_show_disclaimer"
@@ -15,7 +22,7 @@ class ActionShowDisclaimer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot("disclaimer_shown"):
+        if tracker.get_slot("disclaimer_shown") or already_shown(tracker):
             return []
         dispatcher.utter_message(response="utter_disclaimer")
         return [SlotSet("disclaimer_shown", True)]

@@ -7,6 +7,7 @@ requests with 400, long or empty messages with a polite reply, and logs no text.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,6 +21,27 @@ from channels.screening import SORRY_REPLY, screening_reply
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
+# Metadata is stored with every message: keep it small and flat enough to encode.
+MAX_METADATA_DEPTH = 10
+MAX_METADATA_CHARS = 4096
+
+
+def metadata_problem(metadata: Any) -> str | None:
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return "'metadata' must be an object"
+    pending, depth = [(metadata, 1)], 0
+    while pending:  # iterative: a hostile body must not exhaust the stack here
+        value, level = pending.pop()
+        depth = max(depth, level)
+        if depth > MAX_METADATA_DEPTH:
+            return f"'metadata' may be nested at most {MAX_METADATA_DEPTH} levels"
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+        pending.extend((child, level + 1) for child in children)
+    if len(json.dumps(metadata)) > MAX_METADATA_CHARS:
+        return f"'metadata' may be at most {MAX_METADATA_CHARS} characters"
+    return None
 
 
 def parse_body(request: Request) -> tuple[str, str, dict[str, Any] | None] | str:
@@ -35,8 +57,9 @@ def parse_body(request: Request) -> tuple[str, str, dict[str, Any] | None] | str
         return f"'sender' must be a string of 1 to {MAX_SENDER_CHARS} characters"
     if not isinstance(text, str):
         return "'message' must be a string"
-    if metadata is not None and not isinstance(metadata, dict):
-        return "'metadata' must be an object"
+    problem = metadata_problem(metadata)
+    if problem:
+        return problem
     return sender, text, metadata
 
 
