@@ -8,18 +8,16 @@ requests with 400, long or empty messages with a polite reply, and logs no text.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.screening import SORRY_REPLY, screening_reply
+from channels.screening import ask_assistant, screening_reply
 
-logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
 # Metadata is stored with every message: keep it small and flat enough to encode.
 MAX_METADATA_DEPTH = 10
@@ -84,12 +82,6 @@ class PatientRestInput(InputChannel):
             refusal = screening_reply(text)
             if refusal:
                 return response.json([{"recipient_id": sender, "text": refusal}])
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-            except Exception as error:  # the patient gets an answer, the log gets no text
-                logger.error("REST message failed: %s", type(error).__name__)
-                return response.json([{"recipient_id": sender, "text": SORRY_REPLY}])
-            return response.json(collector.messages)
+            return response.json(await ask_assistant(on_new_message, text, sender, self.name(), metadata))
 
         return webhook

@@ -1,6 +1,15 @@
-"""What every channel checks before a message reaches the assistant."""
+"""What every channel checks before a message reaches the assistant, and how it
+hands the message over."""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -22,3 +31,20 @@ def screening_reply(text: str) -> str | None:
     if any("\ud800" <= character <= "\udfff" for character in text):  # broken UTF-16 from a client
         return UNREADABLE_REPLY
     return None
+
+
+async def ask_assistant(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    text: str,
+    sender: str,
+    channel: str,
+    metadata: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The assistant's replies; if it fails, an apology for the patient and no text in the log."""
+    collector = CollectingOutputChannel()
+    try:
+        await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
+    except Exception as error:
+        logger.error("%s message failed: %s", channel, type(error).__name__)
+        return [{"recipient_id": sender, "text": SORRY_REPLY}]
+    return collector.messages

@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from channels.screening import SORRY_REPLY, screening_reply
+from channels.screening import ask_assistant, screening_reply
 from channels.sms_identity import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
 from channels.sms_replies import button_payload, sms_bodies, twiml
 from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
@@ -123,14 +123,8 @@ class TwilioSmsInput(InputChannel):
         sender = sender_id_for(number)
         if keyword.rstrip(".)").isdigit():
             text = button_payload(text, await last_buttons(request, sender)) or text
-        collector = CollectingOutputChannel()
         metadata = {SEALED_NUMBER_KEY: seal(number)}
-        try:
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-        except Exception as error:  # the patient gets an answer, the log gets no text
-            logger.error("SMS message failed: %s", type(error).__name__)
-            return [SORRY_REPLY]
-        return sms_bodies(collector.messages)
+        return sms_bodies(await ask_assistant(on_new_message, text, sender, self.name(), metadata))
 
 
 async def last_buttons(request: Request, sender: str) -> list[dict[str, Any]]:
