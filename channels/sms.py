@@ -19,9 +19,10 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.request_validator import RequestValidator
 
-from channels.screening import ask_assistant, screening_reply
+from channels.screening import SORRY_REPLY, ask_assistant, screening_reply
 from channels.sms_identity import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
 from channels.sms_replies import button_payload, sms_bodies, twiml
 from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
@@ -98,7 +99,11 @@ class TwilioSmsInput(InputChannel):
             number, text = params.get("From"), params.get("Body")
             if not number or text is None:
                 return response.text("missing From or Body", status=400)
-            return twiml_response(await self.answer(request, on_new_message, number, text))
+            try:
+                return twiml_response(await self.answer(request, on_new_message, number, text))
+            except SQLAlchemyError as error:  # opt-outs live in the clinic database
+                logger.error("SMS opt-out lookup failed: %s", type(error).__name__)
+                return twiml_response([SORRY_REPLY])
 
         return webhook
 

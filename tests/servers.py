@@ -203,7 +203,8 @@ def running_assistant(workdir: Path, database_url: str) -> Iterator[tuple[Bot, R
     actions = start_action_server(workdir, database_url)
     bot = None
     try:
-        bot = start_bot_server(workdir, write_endpoints(workdir), actions.url)
+        # The bot uses the clinic database too (SMS opt-outs).
+        bot = start_bot_server(workdir, write_endpoints(workdir), actions.url, env={"DATABASE_URL": database_url})
         yield Bot(bot.url, workdir), bot, actions
     finally:
         if bot:
