@@ -7,12 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-
-def already_shown(tracker: Tracker) -> bool:
-    return any(
-        event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_disclaimer"
-        for event in tracker.events
-    )
+from actions.bot_responses import bot_response_names
 
 
 class ActionShowDisclaimer(Action):
@@ -22,7 +17,7 @@ class ActionShowDisclaimer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot("disclaimer_shown") or already_shown(tracker):
+        if tracker.get_slot("disclaimer_shown") or "utter_disclaimer" in bot_response_names(tracker):
             return []
         dispatcher.utter_message(response="utter_disclaimer")
         return [SlotSet("disclaimer_shown", True)]

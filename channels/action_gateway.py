@@ -39,6 +39,11 @@ def unavailable_reply(action_name: str) -> dict[str, Any]:
     return {"events": [], "responses": [{"response": UNAVAILABLE_RESPONSE}]}
 
 
+def requested_action(request: Request) -> str:
+    """The action named in a call; parsed only when the call failed (the body holds the whole tracker)."""
+    return str((request.json or {}).get("next_action", ""))
+
+
 class ActionGateway(InputChannel):
     """Not a patient channel: Rasa's channel mechanism is how the bot adds a route."""
 
@@ -58,7 +63,6 @@ class ActionGateway(InputChannel):
 
         @gateway.route("/webhook", methods=["POST"])
         async def forward(request: Request) -> HTTPResponse:
-            call = request.json or {}
             try:
                 async with (
                     aiohttp.ClientSession(timeout=TIMEOUT) as session,
@@ -68,9 +72,9 @@ class ActionGateway(InputChannel):
                 ):
                     if answer.status < 500:
                         return response.raw(await answer.read(), status=answer.status, content_type="application/json")
-                    logger.error("Action server error %s for %s", answer.status, call.get("next_action"))
+                    logger.error("Action server error %s for %s", answer.status, requested_action(request))
             except (aiohttp.ClientError, TimeoutError) as error:
-                logger.error("Action server unreachable for %s: %s", call.get("next_action"), type(error).__name__)
-            return response.json(unavailable_reply(str(call.get("next_action", ""))))
+                logger.error("Action server unreachable for %s: %s", requested_action(request), type(error).__name__)
+            return response.json(unavailable_reply(requested_action(request)))
 
         return gateway
