@@ -7,8 +7,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.bot_responses import bot_response_names
-
 
 class ActionShowDisclaimer(Action):
     def name(self) -> str:
@@ -17,7 +15,7 @@ class ActionShowDisclaimer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot("disclaimer_shown") or "utter_disclaimer" in bot_response_names(tracker):
+        if tracker.get_slot("disclaimer_shown"):
             return []
         dispatcher.utter_message(response="utter_disclaimer")
         return [SlotSet("disclaimer_shown", True)]

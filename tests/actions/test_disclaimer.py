@@ -18,9 +18,3 @@ def test_shown_once_then_never_again() -> None:
     again = asyncio.run(ActionShowDisclaimer().run(second, tracker(slots={"disclaimer_shown": True}), domain()))
     assert second.messages == [] and again == []
 
-
-def test_not_repeated_when_the_conversation_already_shows_it() -> None:
-    shown = {"event": "bot", "text": "Please note: ...", "metadata": {"utter_action": "utter_disclaimer"}}
-    dispatcher = CollectingDispatcher()
-    assert asyncio.run(ActionShowDisclaimer().run(dispatcher, tracker(events=[shown]), domain())) == []
-    assert dispatcher.messages == []
