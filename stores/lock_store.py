@@ -64,9 +64,26 @@ def redis_lock_store(url: str) -> RedisLockStore:
     return store
 
 
+def sanic_workers() -> int:
+    """Rasa's reading of SANIC_WORKERS (1 when unset or not a number)."""
+    try:
+        return int(os.environ.get("SANIC_WORKERS") or 1)
+    except ValueError:
+        return 1
+
+
 class ClinicLockStore(LockStore):
-    """Rasa loads custom lock stores by class, so this class hands back the right store."""
+    """Rasa loads custom lock stores by class, so this class hands back the right store.
+
+    Rasa lets any custom lock store run several Sanic workers; in-memory locks are
+    per process, so workers would handle one conversation at once and lose events."""
 
     def __new__(cls, endpoint_config: Any = None) -> LockStore:  # type: ignore[misc]
         url = os.environ.get("REDIS_URL")
-        return redis_lock_store(url) if url else InMemoryLockStore()
+        if url:
+            return redis_lock_store(url)
+        if sanic_workers() > 1:
+            raise LockStoreUnreachable(
+                "SANIC_WORKERS above 1 needs REDIS_URL: in-memory conversation locks only work in one process."
+            )
+        return InMemoryLockStore()
