@@ -52,7 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations per level")
     parser.add_argument("--scale-concurrency", type=int, default=20, help="conversations for one vs two instances")
     parser.add_argument("--training-seconds", type=float, help="training time measured elsewhere (make train)")
-    parser.add_argument("--train", action="store_true", help="measure `rasa train --force` (~3.5 min)")
+    parser.add_argument("--train", action="store_true", help="measure `rasa train --force` (~6 min)")
     return parser.parse_args()
 
 
