@@ -29,8 +29,17 @@ NAME_PREFIXES = re.compile(
 NAME_CHARACTERS = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]+)*\.?$")
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 CLOCK_TIME = re.compile(r"\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)?\b", re.IGNORECASE)
-YES_WORDS = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right", "please do", "i agree"}
-NO_WORDS = {"no", "n", "nope", "nah", "don't", "do not", "not ok"}
+# Words that say yes or no. Consent and "send it" need one of them: the classifier
+# alone calls some keyboard mash "affirm" and some plain yeses "deny".
+SAYS_YES = re.compile(
+    r"\b(y+e*[sa]*h?|yu+p|yep|o?k+|okay|okey|sure|correct|right|agreed?|fine|definitely|absolutely|"
+    r"of course|please|go ahead|send|perfect|good|great|alright|aye)\b|[\U0001F44D\u2705]",
+    re.IGNORECASE,
+)
+SAYS_NO = re.compile(r"\b(no+|n|nope|nah|not|don'?t|do not|never|change|wrong|cancel|stop)\b", re.IGNORECASE)
+UNSURE = re.compile(
+    r"\b(not sure|unsure|idk|dunno|don'?t know|no idea|no clue|maybe|perhaps|possibly)\b", re.IGNORECASE
+)
 
 
 class InvalidAnswer(ValueError):
@@ -115,13 +124,17 @@ def read_treatment(text: str, mentioned: Iterable[str]) -> str:
 
 
 def read_yes_no(text: str, intent: str | None) -> bool:
-    if intent in ("affirm", "deny"):
+    """A clear yes or no. Buttons carry their intent; typed answers must say yes or
+    no in words, and the intent only decides when they say both ("no, that's fine")."""
+    if text.startswith("/") and intent in ("affirm", "deny"):
         return intent == "affirm"
-    lowered = text.strip().lower().rstrip(".!")
-    if lowered in YES_WORDS:
-        return True
-    if lowered in NO_WORDS:
-        return False
+    if UNSURE.search(text):
+        raise InvalidAnswer("Sorry, please answer yes or no.")
+    says_yes, says_no = bool(SAYS_YES.search(text)), bool(SAYS_NO.search(text))
+    if says_yes != says_no:
+        return says_yes
+    if says_yes and intent in ("affirm", "deny"):
+        return intent == "affirm"
     raise InvalidAnswer("Sorry, please answer yes or no.")
 
 

@@ -16,7 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.screening import ask_assistant, screening_reply
+from channels.screening import ask_assistant, patient_blueprint, screening_reply
 
 MAX_SENDER_CHARS = 128
 # Metadata is stored with every message: keep it small and flat enough to encode.
@@ -67,11 +67,7 @@ class PatientRestInput(InputChannel):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("patient_rest_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = patient_blueprint("patient_rest_webhook")
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

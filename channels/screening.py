@@ -8,6 +8,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +23,17 @@ TOO_LONG_REPLY = (
 )
 UNREADABLE_REPLY = "Sorry, I couldn't read some characters in that message. Could you type it again?"
 SORRY_REPLY = "Sorry, something went wrong on our side. Please try again, or call the clinic."
+
+
+def patient_blueprint(name: str) -> Blueprint:
+    """A patient channel's blueprint, with the GET / health route every Rasa channel has."""
+    webhook = Blueprint(name, __name__)
+
+    @webhook.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return webhook
 
 
 def screening_reply(text: str) -> str | None:

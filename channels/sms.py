@@ -22,7 +22,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.request_validator import RequestValidator
 
-from channels.screening import SORRY_REPLY, ask_assistant, screening_reply
+from channels.screening import SORRY_REPLY, ask_assistant, patient_blueprint, screening_reply
 from channels.sms_identity import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
 from channels.sms_replies import button_payload, sms_bodies, twiml
 from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
@@ -81,11 +81,7 @@ class TwilioSmsInput(InputChannel):
         return self.validator.validate(url, params, request.headers.get("X-Twilio-Signature", ""))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("twilio_sms_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = patient_blueprint("twilio_sms_webhook")
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

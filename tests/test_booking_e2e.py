@@ -75,3 +75,17 @@ def test_a_detail_can_be_corrected_before_sending(assistant: Bot, sender: str, c
     say(assistant, sender, "yes")
     [row] = open_requests(clean_database)
     assert row.contact == "+16465550188"
+
+
+def test_only_a_clear_yes_gives_consent_or_sends(assistant: Bot, sender: str, clean_database: str) -> None:
+    say(assistant, sender, "i want to book a consult")
+    consent_question = book(assistant, sender, ["Ana Silva", "646-555-0123", "weekday evenings", "hair loss"])[-1]
+    assert "may contact you" in consent_question
+    for unclear in ["xcvb", "idk", "jjjj", "not sure"]:
+        assert "yes or no" in say(assistant, sender, unclear), unclear
+    assert "Shall I send it" in say(assistant, sender, "yes")
+    for unclear in ["asdfgh", "dunno"]:
+        assert "yes or no" in say(assistant, sender, unclear), unclear
+    assert open_requests(clean_database) == []
+    say(assistant, sender, "yes")
+    assert len(open_requests(clean_database)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 
@@ -64,3 +65,9 @@ def test_bad_input_gets_a_polite_reply_not_an_error(assistant: Bot, sender: str,
 def test_malformed_requests_are_never_a_server_error(assistant: Bot, body: bytes) -> None:
     status, _ = assistant.post_raw(body)
     assert status < 500
+
+
+@pytest.mark.parametrize("channel", ["rest", "sms"])
+def test_patient_channels_answer_health_checks(assistant: Bot, channel: str) -> None:
+    with urllib.request.urlopen(f"{assistant.url}/webhooks/{channel}/", timeout=10) as answer:
+        assert json.loads(answer.read()) == {"status": "ok"}

@@ -77,12 +77,37 @@ def test_treatment_answers() -> None:
             read_treatment(nonsense, [])
 
 
-def test_yes_no_uses_the_intent_then_the_words() -> None:
-    assert read_yes_no("/affirm", "affirm") is True
-    assert read_yes_no("nah", "inform") is False
-    assert read_yes_no("Yes.", None) is True
-    with pytest.raises(InvalidAnswer):
-        read_yes_no("maybe later", "inform")
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("/affirm", "affirm", True),
+        ("/deny", "deny", False),
+        ("Yes.", None, True),
+        ("yess", "affirm", True),
+        ("yeah sure", "affirm", True),
+        ("k", "affirm", True),
+        ("that's fine", "deny", True),  # the classifier's slip; the words are clear
+        ("i agree", "inform", True),
+        ("👍", "out_of_scope", True),
+        ("nah", "inform", False),
+        ("no, change something", "deny", False),
+        ("not right now", "deny", False),  # says both: the intent decides
+        ("sure, why not", "affirm", True),
+    ],
+)
+def test_yes_no_needs_the_words_to_say_it(text: str, intent: str, answer: bool) -> None:
+    assert read_yes_no(text, intent) is answer
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ghghgh", "affirm"), ("yhyh", "affirm"), ("idk", "inform"), ("maybe later", "inform"), ("nmnm", "deny"),
+     ("/greet", "greet"), ("not right now", "inform"), ("not sure", "deny"), ("no idea", "deny"),
+     ("yes maybe", "affirm")],
+)
+def test_unclear_answers_are_asked_again(text: str, intent: str) -> None:
+    with pytest.raises(InvalidAnswer, match="yes or no"):
+        read_yes_no(text, intent)
 
 
 def test_skip_words_and_treatment_description() -> None:
