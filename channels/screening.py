@@ -7,8 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from sanic import Blueprint, response
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -23,6 +25,8 @@ TOO_LONG_REPLY = (
 )
 UNREADABLE_REPLY = "Sorry, I couldn't read some characters in that message. Could you type it again?"
 SORRY_REPLY = "Sorry, something went wrong on our side. Please try again, or call the clinic."
+# Said instead of silence while a conversation waits for staff (domain/safety.yml).
+WAITING_FOR_STAFF_RESPONSE = "utter_handoff_waiting"
 
 
 def patient_blueprint(name: str) -> Blueprint:
@@ -47,6 +51,54 @@ def screening_reply(text: str) -> str | None:
     return None
 
 
+class CountingOutput(OutputChannel):
+    """Passes the assistant's messages on to the channel's output and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+def running_agent() -> Agent | None:
+    try:
+        agent = getattr(Sanic.get_app().ctx, "agent", None)
+    except SanicException:  # no server in this process
+        return None
+    return agent if isinstance(agent, Agent) else None
+
+
+async def send_waiting_reply(agent: Agent, message: UserMessage) -> None:
+    """Rasa answers nothing in a conversation paused for staff (a handoff): the
+    patient hears that the team will reply, and where to turn if it is urgent."""
+    tracker = await agent.tracker_store.retrieve(message.sender_id)
+    if tracker is None or not tracker.is_paused():
+        return
+    reply = await agent.nlg.generate(WAITING_FOR_STAFF_RESPONSE, tracker, message.output_channel.name())
+    if reply:
+        await message.output_channel.send_response(message.sender_id, reply)
+
+
+async def hand_over(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
+    """Give the message to the assistant; never leave a patient waiting for staff in silence."""
+    output = message.output_channel
+    counted = CountingOutput(output)
+    message.output_channel = counted
+    try:
+        await on_new_message(message)
+    finally:
+        message.output_channel = output
+    agent = running_agent()
+    if counted.sent == 0 and not (message.text or "").startswith("/") and agent is not None:
+        await send_waiting_reply(agent, message)
+
+
 async def ask_assistant(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     text: str,
@@ -57,7 +109,7 @@ async def ask_assistant(
     """The assistant's replies; if it fails, an apology for the patient and no text in the log."""
     collector = CollectingOutputChannel()
     try:
-        await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
+        await hand_over(on_new_message, UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
     except Exception as error:
         logger.error("%s message failed: %s", channel, type(error).__name__)
         return [{"recipient_id": sender, "text": SORRY_REPLY}]

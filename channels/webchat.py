@@ -22,7 +22,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from channels.screening import screening_reply
+from channels.screening import hand_over, screening_reply
 
 DEFAULT_WEB_ORIGIN = "http://localhost:8080"
 
@@ -58,7 +58,7 @@ class ClinicSocketIOInput(SocketIOInput):
             if refusal:
                 await message.output_channel.send_text_message(message.sender_id, refusal)
             else:
-                await on_new_message(message)
+                await hand_over(on_new_message, message)
 
         blueprint = super().blueprint(screened)
         assert self.sio is not None

@@ -25,7 +25,10 @@ def staff(*args: str, bot: Bot, database_url: str) -> subprocess.CompletedProces
 def test_handoff_pauses_the_bot_until_staff_resume_it(assistant: Bot, sender: str, clean_database: str) -> None:
     reply = " ".join(assistant.texts(sender, "can I talk to a real person please"))
     assert "follow up with you here" in reply and "911" in reply
-    assert assistant.texts(sender, "hello?") == [], "paused: staff answer now, not the bot"
+    # Paused: staff answer now, not the bot; but the patient is not met with silence.
+    for waiting in ["hello?", "how many sessions do I need", "my lips are swelling"]:
+        [holding] = assistant.texts(sender, waiting)
+        assert "team, who will reply here" in holding and "911" in holding, waiting
 
     [handoff] = open_handoffs(clean_database)
     listing = staff("handoffs", bot=assistant, database_url=clean_database)

@@ -1,0 +1,61 @@
+"""The hand-over every patient channel shares: a paused conversation gets a holding reply."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ConversationPaused
+
+from channels import screening
+
+DOMAIN = Path(__file__).resolve().parent.parent / "domain"
+
+
+@pytest.fixture
+def agent(monkeypatch: pytest.MonkeyPatch) -> Agent:
+    """A real agent (domain responses, in-memory tracker store) as the running server's."""
+    agent = Agent(domain=Domain.load(str(DOMAIN)))
+    monkeypatch.setattr(screening, "running_agent", lambda: agent)
+    return agent
+
+
+async def silent_assistant(message: UserMessage) -> None:
+    """What Rasa does with a message in a paused conversation: nothing."""
+
+
+def replies(text: str, sender: str) -> list[str]:
+    output = CollectingOutputChannel()
+    asyncio.run(screening.hand_over(silent_assistant, UserMessage(text, output, sender)))
+    return [message["text"] for message in output.messages]
+
+
+def pause(agent: Agent, sender: str) -> None:
+    tracker = asyncio.run(agent.tracker_store.get_or_create_tracker(sender))
+    tracker.update(ConversationPaused())
+    asyncio.run(agent.tracker_store.save(tracker))
+
+
+def test_a_paused_conversation_hears_that_staff_will_reply(agent: Agent) -> None:
+    pause(agent, "paused-1")
+    [holding] = replies("is anyone there?", "paused-1")
+    assert "Liondale Medical team" in holding and "(555) 010-0199" in holding and "911" in holding
+
+
+def test_no_holding_reply_when_not_paused_or_for_commands(agent: Agent) -> None:
+    asyncio.run(agent.tracker_store.get_or_create_tracker("active-1"))
+    assert replies("hello", "active-1") == []
+    pause(agent, "paused-2")
+    assert replies("/restart", "paused-2") == []
+
+
+def test_replies_pass_through_and_are_counted() -> None:
+    output = CollectingOutputChannel()
+    counted = screening.CountingOutput(output)
+    asyncio.run(counted.send_response("someone", {"text": "hi"}))
+    assert counted.sent == 1 and counted.name() == output.name()
+    assert output.messages == [{"recipient_id": "someone", "text": "hi"}]
