@@ -94,9 +94,10 @@ async def hand_over(on_new_message: Callable[[UserMessage], Awaitable[Any]], mes
         await on_new_message(message)
     finally:
         message.output_channel = output
-    agent = running_agent()
-    if counted.sent == 0 and not (message.text or "").startswith("/") and agent is not None:
-        await send_waiting_reply(agent, message)
+    if counted.sent == 0 and not (message.text or "").startswith("/"):
+        agent = running_agent()
+        if agent is not None:
+            await send_waiting_reply(agent, message)
 
 
 async def ask_assistant(

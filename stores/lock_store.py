@@ -22,6 +22,10 @@ class LockStoreUnreachable(RasaException):
     pass
 
 
+class LockStoreMisconfigured(RasaException):
+    pass
+
+
 class AtomicRedisLockStore(RedisLockStore):
     """Rasa 3.6's RedisLockStore updates a conversation's ticket list with GET then
     SET, so two servers taking a ticket at the same moment can both be "first" and
@@ -83,7 +87,7 @@ class ClinicLockStore(LockStore):
         if url:
             return redis_lock_store(url)
         if sanic_workers() > 1:
-            raise LockStoreUnreachable(
+            raise LockStoreMisconfigured(
                 "SANIC_WORKERS above 1 needs REDIS_URL: in-memory conversation locks only work in one process."
             )
         return InMemoryLockStore()
