@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.bot_responses import bot_response_names
 from actions.staff_email import notify_staff
 from clinic_db.handoffs import record_handoff
 
@@ -19,9 +18,17 @@ logger = logging.getLogger(__name__)
 
 def handoff_reason(tracker: Tracker) -> str:
     """Why, in a few words: never the patient's own text (no transcript copies)."""
-    if bot_response_names(tracker)[-1:] == ["utter_offer_human"]:
+    if last_bot_response(tracker) == "utter_offer_human":
         return "the assistant did not understand twice in a row"
     return "the patient asked for a person"
+
+
+def last_bot_response(tracker: Tracker) -> str | None:
+    """The response name (e.g. utter_offer_human) of the bot's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
 
 
 class ActionHandoff(Action):
