@@ -1,0 +1,1 @@
+"""Dialogue policies: how the bot picks its next action."""
