@@ -4,29 +4,45 @@ TRACKER_DB_URL (a SQLAlchemy URL) picks the database: PostgreSQL when several
 bot servers share conversations, else a SQLite file in var/ so conversations
 survive a restart. Rasa's own SQLTrackerStore retries an unreachable database
 forever, silently; this one checks first and stops with a clear message.
+
+It also spares the bot work Rasa's store does on every message (about a fifth
+of its CPU time, see bench/): counting the stored events before each save,
+and looking up each loaded event's class among all Event subclasses.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy.event
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TRACKER_DB = Path(__file__).resolve().parent.parent / "var" / "tracker.db"
 CONNECT_ATTEMPTS = 3
 SECONDS_BETWEEN_ATTEMPTS = 2
+# Set on a tracker this store loaded or saved: how many of its events are stored.
+STORED_EVENTS = "_clinic_stored_events"
+RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
 
 
 class TrackerDatabaseUnreachable(RasaException):
@@ -60,10 +76,39 @@ def check_reachable(url: URL) -> None:
     )
 
 
+def pooled_sqlite_engine(url: URL) -> Engine:
+    """SQLAlchemy 1.4 opens a new SQLite connection for every session (two per
+    message); 2.0 pools them, and so does this engine (legacy API, as Rasa's
+    store is written for it). Write-ahead log: readers do not block the writer.
+    Commits are not synced to disk one by one: a crash of the bot loses nothing,
+    a power cut may lose the last moments of a conversation, never the file.
+    Bookings are in the clinic database, which syncs every commit."""
+    engine = create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
+
+    @sqlalchemy.event.listens_for(engine, "connect")
+    def write_ahead_log(connection: Any, _: Any) -> None:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+
+    return engine
+
+
+@functools.cache
+def known_event_class(type_name: str) -> type[Event] | None:
+    return RASA_RESOLVE_EVENT_CLASS(type_name)
+
+
+def resolve_event_class(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """Rasa's `Event.resolve_by_type`, remembering what it found: Rasa walks every
+    Event subclass (checking each is not abstract) for each event it deserialises."""
+    try:
+        return known_event_class(type_name)
+    except ValueError:  # not an event type: Rasa's default, or its error
+        return RASA_RESOLVE_EVENT_CLASS(type_name, default)
+
+
 class ClinicTrackerStore(SQLTrackerStore):
-    def __init__(
-        self, domain: Domain | None = None, event_broker: EventBroker | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, **kwargs: Any) -> None:
         url = tracker_db_url()
         check_reachable(url)
         kwargs.pop("host", None)  # Rasa passes the endpoint's (unused) url as host
@@ -79,3 +124,34 @@ class ClinicTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
+        Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign]
+        if url.get_backend_name() == "sqlite":
+            self.engine.dispose()
+            self.engine = pooled_sqlite_engine(url)
+            self.sessionmaker = sessionmaker(bind=self.engine)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        """Rasa's query, selecting only the events' JSON: Rasa builds an ORM object
+        for every stored event first, a third of the time a message spends here."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            setattr(tracker, STORED_EVENTS, len(events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The events not yet stored. Rasa counts the stored ones with a query on
+        every save; a tracker this store loaded or saved knows (the lock store keeps
+        other servers off a conversation in between)."""
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, None)
