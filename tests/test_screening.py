@@ -59,3 +59,33 @@ def test_replies_pass_through_and_are_counted() -> None:
     asyncio.run(counted.send_response("someone", {"text": "hi"}))
     assert counted.sent == 1 and counted.name() == output.name()
     assert output.messages == [{"recipient_id": "someone", "text": "hi"}]
+
+
+def test_a_few_messages_at_a_time_the_rest_in_arrival_order() -> None:
+    started: list[str] = []
+    in_flight = most_in_flight = 0
+
+    async def scenario() -> None:
+        release = asyncio.Event()
+
+        async def slow_assistant(message: UserMessage) -> None:
+            nonlocal in_flight, most_in_flight
+            started.append(message.text or "")
+            in_flight += 1
+            most_in_flight = max(most_in_flight, in_flight)
+            await release.wait()
+            await message.output_channel.send_response(message.sender_id, {"text": "answer"})
+            in_flight -= 1
+
+        messages = [UserMessage(f"m{n}", CollectingOutputChannel(), f"patient-{n}") for n in range(7)]
+        tasks = [asyncio.create_task(screening.hand_over(slow_assistant, message)) for message in messages]
+        for _ in range(20):  # let every task run as far as it can
+            await asyncio.sleep(0)
+        assert started == ["m0", "m1", "m2"]
+        release.set()
+        await asyncio.gather(*tasks)
+        assert all(message.output_channel.messages for message in messages)
+
+    asyncio.run(scenario())
+    assert started == [f"m{n}" for n in range(7)]
+    assert most_in_flight == screening.MESSAGES_AT_ONCE == 3
