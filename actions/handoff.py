@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -51,4 +51,6 @@ class ActionHandoff(Action):
             "Run `make handoffs` to see it and resume the assistant when done.",
         )
         dispatcher.utter_message(response="utter_handoff_done")
-        return [ConversationPaused()]
+        # Rasa predicts nothing more once paused, so it never logs the listen that
+        # follows an action; without it a patient's /restart would not be read as one.
+        return [ConversationPaused(), ActionExecuted("action_listen")]

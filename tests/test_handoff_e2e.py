@@ -40,6 +40,14 @@ def test_handoff_pauses_the_bot_until_staff_resume_it(assistant: Bot, sender: st
     assert "three to 15 times" in " ".join(assistant.texts(sender, "how many sessions do I need"))
 
 
+def test_restart_starts_a_paused_conversation_over(assistant: Bot, sender: str, clean_database: str) -> None:
+    assistant.texts(sender, "can I talk to a real person please")
+    assert "team, who will reply here" in " ".join(assistant.texts(sender, "how many sessions do I need"))
+    assistant.texts(sender, "/restart")
+    assert "three to 15 times" in " ".join(assistant.texts(sender, "how many sessions do I need"))
+    assert len(open_handoffs(clean_database)) == 1  # staff still see the request
+
+
 def test_consults_command_lists_and_closes_requests(assistant: Bot, sender: str, clean_database: str) -> None:
     for answer in ["book a consult", "Jo Park", "jo@example.com", "any time", "hair loss", "yes", "yes"]:
         assistant.texts(sender, answer)

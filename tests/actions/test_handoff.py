@@ -53,7 +53,7 @@ def test_handoff_is_recorded_staff_are_emailed_and_the_bot_pauses(
     secret = "my name is Maria and my number is 212 555 0199"
     events, dispatcher = run_handoff(text=secret, intent="request_human", channel="sms")
 
-    assert [e["event"] for e in events] == ["pause"]
+    assert [(e["event"], e.get("name")) for e in events] == [("pause", None), ("action", "action_listen")]
     assert dispatcher.messages[0]["response"] == "utter_handoff_done"
     [row] = open_handoffs(clean_database)
     assert (row.channel, row.conversation_id, row.reason) == ("sms", "conversation-1", "the patient asked for a person")
