@@ -54,6 +54,11 @@ def validate_action_response(_: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
+def use_compiled_validator() -> None:
+    """Make Rasa check action responses with `validate_action_response` (the bot and bench/inprocess.py)."""
+    RemoteAction._validate_action_result = validate_action_response  # type: ignore[method-assign]
+
+
 def unavailable_reply(action_name: str) -> dict[str, Any]:
     if action_name in BACKGROUND_ACTIONS:
         return {"events": [], "responses": []}
@@ -77,7 +82,7 @@ class ActionGateway(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ActionGateway:
-        RemoteAction._validate_action_result = validate_action_response  # type: ignore[method-assign]
+        use_compiled_validator()
         return cls(os.environ.get("ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL)
 
     def __init__(self, action_server_url: str) -> None:
