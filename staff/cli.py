@@ -22,6 +22,10 @@ from clinic_db.handoffs import close_handoff, open_handoffs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 API_TOKEN_FILE = PROJECT_ROOT / "var" / "rasa-api-token"
+# Characters a URL path segment carries as they are. Rasa's HTTP API does not
+# percent-decode conversation ids, so an id with any other character (a space,
+# "%", "/", non-ASCII...) cannot be addressed through it.
+PATH_SAFE = ":@!$&'()*+,;=~"
 
 
 def show_consults(done: str | None) -> int:
@@ -49,12 +53,16 @@ def rasa_api_token() -> str:
     return API_TOKEN_FILE.read_text().strip() if API_TOKEN_FILE.exists() else ""
 
 
+def addressable(conversation_id: str) -> bool:
+    return urllib.parse.quote(conversation_id, safe=PATH_SAFE) == conversation_id
+
+
 def resume_conversation(conversation_id: str) -> None:
     """Append `resume` (and a listen, so messages sent while paused don't count as
     unanswered turns) through the bot server's HTTP API."""
     base = os.environ.get("RASA_URL", "http://localhost:5005")
     query = urllib.parse.urlencode({"token": rasa_api_token()})
-    url = f"{base}/conversations/{urllib.parse.quote(conversation_id, safe='')}/tracker/events?{query}"
+    url = f"{base}/conversations/{conversation_id}/tracker/events?{query}"
     events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
     request = urllib.request.Request(
         url, data=json.dumps(events).encode(), headers={"Content-Type": "application/json"}
@@ -65,6 +73,13 @@ def resume_conversation(conversation_id: str) -> None:
 
 def show_handoffs(resume: int | None) -> int:
     if resume is not None:
+        handoff = next((row for row in open_handoffs() if row.id == resume), None)
+        if handoff is not None and not addressable(handoff.conversation_id):
+            print(
+                f"Handoff {resume} stays open: its conversation id has characters the bot's HTTP API cannot "
+                "address, so the assistant cannot be resumed there. The patient can send /restart to start over."
+            )
+            return 1
         conversation_id = close_handoff(resume)
         if conversation_id is None:
             print(f"No open handoff {resume}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
 
@@ -46,6 +47,24 @@ def test_restart_starts_a_paused_conversation_over(assistant: Bot, sender: str, 
     assistant.texts(sender, "/restart")
     assert "three to 15 times" in " ".join(assistant.texts(sender, "how many sessions do I need"))
     assert len(open_handoffs(clean_database)) == 1  # staff still see the request
+
+
+def test_staff_resume_ids_with_email_and_phone_characters(assistant: Bot, clean_database: str) -> None:
+    sender = f"+1-212-555-{uuid.uuid4().hex[:6]}:patient@example.com"
+    assistant.texts(sender, "can I talk to a real person please")
+    [handoff] = open_handoffs(clean_database)
+    resumed = staff("handoffs", "--resume", str(handoff.id), bot=assistant, database_url=clean_database)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "three to 15 times" in " ".join(assistant.texts(sender, "how many sessions do I need"))
+
+
+def test_an_id_the_api_cannot_address_is_not_resumed_blindly(assistant: Bot, clean_database: str) -> None:
+    sender = f"web/{uuid.uuid4().hex[:6]} 100%"
+    assistant.texts(sender, "can I talk to a real person please")
+    [handoff] = open_handoffs(clean_database)
+    refused = staff("handoffs", "--resume", str(handoff.id), bot=assistant, database_url=clean_database)
+    assert refused.returncode == 1 and "stays open" in refused.stdout and "/restart" in refused.stdout
+    assert [row.id for row in open_handoffs(clean_database)] == [handoff.id]
 
 
 def test_consults_command_lists_and_closes_requests(assistant: Bot, sender: str, clean_database: str) -> None:
