@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import redis
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.utils import number_of_sanic_workers
 from rasa.shared.exceptions import RasaException
 
 # Longest a server may hold a conversation's ticket list while updating it.
@@ -68,14 +69,6 @@ def redis_lock_store(url: str) -> RedisLockStore:
     return store
 
 
-def sanic_workers() -> int:
-    """Rasa's reading of SANIC_WORKERS (1 when unset or not a number)."""
-    try:
-        return int(os.environ.get("SANIC_WORKERS") or 1)
-    except ValueError:
-        return 1
-
-
 class ClinicLockStore(LockStore):
     """Rasa loads custom lock stores by class, so this class hands back the right store.
 
@@ -86,7 +79,7 @@ class ClinicLockStore(LockStore):
         url = os.environ.get("REDIS_URL")
         if url:
             return redis_lock_store(url)
-        if sanic_workers() > 1:
+        if number_of_sanic_workers(endpoint_config) > 1:  # what `rasa run` will start
             raise LockStoreMisconfigured(
                 "SANIC_WORKERS above 1 needs REDIS_URL: in-memory conversation locks only work in one process."
             )
