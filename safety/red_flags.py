@@ -3,33 +3,54 @@
 It runs after the intent classifier and FallbackClassifier and decides, for
 every message:
 
-1. A red-flag term found by the spaCy EntityRuler (spacy_pipeline/vocabulary.yml)
-   -> `urgent_symptom`, whatever the classifier thought.
+1. A red-flag term found by the spaCy EntityRuler (spacy_pipeline/vocabulary.yml),
+   or pregnancy together with bleeding or cramps anywhere in the message
+   -> `urgent_symptom`, whatever the classifier thought; except (4).
 2. The classifier ranks urgent_symptom first, or above `min_urgent_confidence`
    -> `urgent_symptom`, unless (3).
 3. The message names only ordinary side effects the clinic text describes
    (redness, swelling, bruising, soreness: `side_effect` terms, no red flag) and
    the classifier is below `ordinary_side_effect_confidence` -> the clinic's
    side-effects answer, which says when to call the clinic or 911.
+4. A general question that only mentions a symptom ("can it cause a fever?",
+   "what does an infected spot look like?") is answered as the question it is
+   when the classifier is sure it is one: it is a question, says nothing of the
+   patient's own body or present ("my", "I", "is it normal") unless it is plainly
+   hypothetical ("what if", "if I ever"). Its answer says when to call.
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
 SIDE_EFFECT_ENTITY = "side_effect"
+PREGNANCY_ENTITIES = {"pregnancy", "pregnancy_sign"}
 SIDE_EFFECTS_ANSWER = "faq/side_effects"
+QUESTION_INTENTS = {"faq", "not_covered", "ask_candidacy"}
+QUESTION_WORDS = {
+    "what", "whats", "what's", "how", "does", "do", "can", "could", "is", "are", "will", "would",
+    "should", "why", "when", "which", "who", "any", "has", "have",
+}
+# The patient speaks of their own body or of now: never a general question.
+PERSONAL = re.compile(
+    r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|right now|normal|okay|ok|worried|help|still|since)\b"
+)
+HYPOTHETICAL = re.compile(
+    r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
+    r"|would that mean|signs of|watch for|look out for)\b"
+)
 RESPONSE_SELECTOR = "response_selector"
 
 ESCALATE, ANSWER_SIDE_EFFECTS, KEEP = "escalate", "answer side effects", "keep"
@@ -48,10 +69,26 @@ def urgent_confidence(message_data: dict[str, Any]) -> tuple[bool, float]:
     return False, 0.0
 
 
-def safety_decision(message_data: dict[str, Any], min_urgent: float, ordinary_side_effect: float) -> str:
+def is_general_question(text: str) -> bool:
+    lowered = text.lower().replace("’", "'").strip()
+    words = re.findall(r"[\w']+", lowered)
+    hypothetical = bool(HYPOTHETICAL.search(lowered))
+    asks = hypothetical or (bool(words) and words[0] in QUESTION_WORDS)
+    return asks and (hypothetical or not PERSONAL.search(lowered))
+
+
+def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
+    intent = message_data.get(INTENT) or {}
+    return intent.get("name") in QUESTION_INTENTS and float(intent.get("confidence", 0.0)) >= confidence
+
+
+def safety_decision(
+    message_data: dict[str, Any], min_urgent: float, ordinary_side_effect: float, general_question: float
+) -> str:
     names = entity_names(message_data)
-    if RED_FLAG_ENTITY in names:
-        return ESCALATE
+    if RED_FLAG_ENTITY in names or names >= PREGNANCY_ENTITIES:
+        general = is_general_question(message_data.get(TEXT) or "")
+        return KEEP if general and classified_as_question(message_data, general_question) else ESCALATE
     ranked_first, confidence = urgent_confidence(message_data)
     if not (ranked_first or confidence >= min_urgent):
         return KEEP
@@ -78,11 +115,16 @@ def route_to_side_effects_answer(message: Message) -> None:
 class RedFlagEscalator(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"min_urgent_confidence": 0.2, "ordinary_side_effect_confidence": 0.8}
+        return {
+            "min_urgent_confidence": 0.2,
+            "ordinary_side_effect_confidence": 0.8,
+            "general_question_confidence": 0.6,
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._min_urgent = float(config["min_urgent_confidence"])
         self._ordinary_side_effect = float(config["ordinary_side_effect_confidence"])
+        self._general_question = float(config["general_question_confidence"])
 
     @classmethod
     def create(
@@ -98,7 +140,9 @@ class RedFlagEscalator(GraphComponent):
         for message in messages:
             if not message.get(INTENT):
                 continue
-            decision = safety_decision(message.as_dict(), self._min_urgent, self._ordinary_side_effect)
+            decision = safety_decision(
+                message.as_dict(), self._min_urgent, self._ordinary_side_effect, self._general_question
+            )
             if decision == ESCALATE:
                 message.set(INTENT, {"name": URGENT_INTENT, "confidence": 1.0}, add_to_output=True)
             elif decision == ANSWER_SIDE_EFFECTS:

@@ -9,6 +9,7 @@ package: nothing is fetched) and an EntityRuler built from vocabulary.yml.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,11 @@ HERE = Path(__file__).resolve().parent
 VOCABULARY_FILE = HERE / "vocabulary.yml"
 DEFAULT_OUTPUT = HERE.parent / "models" / "spacy" / "en_liondale"
 PIPELINE_NAME = "liondale_clinic"
-# "*" in a phrase: up to this many arbitrary words.
+# " * " in a phrase: up to this many arbitrary words.
 WILDCARD_WORDS = 3
+# A word ending in "*" ("hinch*") matches any word that starts with it, for
+# Spanish, whose word endings the English lemmatizer does not know.
+PREFIX_MARK = "*"
 
 TokenPattern = list[dict[str, Any]]
 
@@ -46,13 +50,24 @@ def blank_with_lemmatizer() -> Language:
     return nlp
 
 
+def word_patterns(nlp: Language, part: str) -> TokenPattern:
+    """Lemma patterns for the words of a phrase part; "hinch*" matches by prefix."""
+    pattern: TokenPattern = []
+    for word in part.split():
+        if word.endswith(PREFIX_MARK) and len(word) > 1:
+            pattern.append({"LOWER": {"REGEX": f"^{re.escape(word[:-1])}"}})
+        else:
+            pattern.extend({"LEMMA": token.lemma_} for token in nlp(word))
+    return pattern
+
+
 def phrase_pattern(nlp: Language, phrase: str) -> TokenPattern:
     """Turn "lips * swell" into a lemma token pattern with a short wildcard gap."""
     pattern: TokenPattern = []
     for part in phrase.lower().split(" * "):
         if pattern:
             pattern.extend({"OP": "?"} for _ in range(WILDCARD_WORDS))
-        pattern.extend({"LEMMA": token.lemma_} for token in nlp(part))
+        pattern.extend(word_patterns(nlp, part))
     return pattern
 
 

@@ -10,8 +10,9 @@ from rasa.shared.nlu.training_data.message import Message
 from safety.red_flags import ANSWER_SIDE_EFFECTS, ESCALATE, KEEP, RedFlagEscalator, safety_decision
 
 
-def parse(ranking: list[tuple[str, float]], *entities: str) -> dict[str, Any]:
+def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> dict[str, Any]:
     return {
+        "text": text,
         "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
         "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking],
         "entities": [{"entity": name, "value": "x"} for name in entities],
@@ -29,10 +30,23 @@ def parse(ranking: list[tuple[str, float]], *entities: str) -> dict[str, Any]:
         (parse([("urgent_symptom", 0.5)], "side_effect", "red_flag"), ESCALATE),
         (parse([("faq", 0.9), ("urgent_symptom", 0.1)], "side_effect"), KEEP),
         (parse([("greet", 1.0)]), KEEP),
+        # Pregnancy with bleeding or cramps, wherever they stand; either alone is not urgent.
+        (parse([("ask_candidacy", 0.9)], "pregnancy", "pregnancy_sign"), ESCALATE),
+        (parse([("ask_candidacy", 0.9)], "pregnancy"), KEEP),
+        # A general question that mentions a symptom is answered when the classifier is sure...
+        (parse([("faq", 0.9)], "red_flag", text="can mesotherapy cause a fever?"), KEEP),
+        (parse([("faq", 0.9)], "red_flag", text="what if I ever got hives, who do I call?"), KEEP),
+        # ...never when the patient speaks of themselves, of now, or the classifier hesitates.
+        (parse([("faq", 0.9)], "red_flag", text="is it normal to have a fever after?"), ESCALATE),
+        (parse([("faq", 0.9)], "red_flag", text="can't breathe?"), ESCALATE),
+        (parse([("faq", 0.9)], "red_flag", text="why are my lips swelling?"), ESCALATE),
+        (parse([("faq", 0.9)], "red_flag", text="fever and chills since the shots"), ESCALATE),
+        (parse([("faq", 0.5)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
+        (parse([("urgent_symptom", 0.9)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
-    assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.8) == expected
+    assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.8, general_question=0.6) == expected
 
 
 def test_component_relabels_messages() -> None:

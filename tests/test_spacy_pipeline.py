@@ -50,6 +50,17 @@ def test_every_vocabulary_phrase_is_recognised_as_its_own_label(nlp: spacy.langu
         ("cant breath", {("red_flag", "breathing")}),
         ("tues or thurs mornings", {("weekday", "tuesday"), ("weekday", "thursday"), ("time_of_day", "morning")}),
         ("some bruising and swelling", {("side_effect", "bruising"), ("side_effect", "swelling")}),
+        # Spanish, whatever the word's ending ("hinch*"), with or without accents.
+        ("se me hinchó la cara", {("red_flag", "hinchazon_facial")}),
+        ("tengo los labios hinchados", {("red_flag", "hinchazon_facial")}),
+        ("me cuesta respirar", {("red_flag", "respiracion")}),
+        ("tengo fiebre y escalofrios", {("red_flag", "fiebre")}),
+        ("¿cuánto cuesta?", set()),
+        # Worse over time, and pregnancy with its warning signs wherever they stand.
+        ("my cheek is hot and swollen and getting worse", {("body_area", "face"), ("red_flag", "worsening")}),
+        ("I'm pregnant, had it done last week, now cramps", {("pregnancy", "pregnant"),
+                                                             ("pregnancy_sign", "cramps")}),
+        ("does it work on cellulite or acne scars", {("concern", "cellulite"), ("concern", "acne_scars")}),
     ],
 )
 def test_clinic_terms_in_patients_words(nlp: spacy.language.Language, text: str, expected: set) -> None:
