@@ -44,6 +44,10 @@ CHANGEABLE_FIELDS = {
     "area": "treatment",
     "concern": "treatment",
 }
+# Messages that are never an answer to a booking question (as the slot mappings'
+# not_intent in domain/booking.yml): nothing is taken from them, so the form
+# steps aside and the rules for urgent symptoms, a person or stopping apply.
+NEVER_AN_ANSWER = {"urgent_symptom", "request_human", "stop", "other_language"}
 QUESTION_STARTS = ("what", "how", "does", "do ", "is ", "are ", "can ", "will ", "why", "when", "should", "which")
 
 
@@ -72,6 +76,11 @@ def is_question(tracker: Tracker, value: Any) -> bool:
 class ValidateConsultForm(FormValidationAction):
     def name(self) -> str:
         return "validate_consult_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if latest_intent(tracker) in NEVER_AN_ANSWER:
+            return []
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self,

@@ -16,6 +16,9 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.followups import parse_in_context
+from channels.questions import separate_questions
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
@@ -27,8 +30,11 @@ TOO_LONG_REPLY = (
 )
 UNREADABLE_REPLY = "Sorry, I couldn't read some characters in that message. Could you type it again?"
 SORRY_REPLY = "Sorry, something went wrong on our side. Please try again, or call the clinic."
-# Said instead of silence while a conversation waits for staff (domain/safety.yml).
+# Said instead of silence while a conversation waits for staff (domain/safety.yml),
+# after the urgent guidance when the message describes an urgent symptom.
 WAITING_FOR_STAFF_RESPONSE = "utter_handoff_waiting"
+URGENT_INTENT = "urgent_symptom"
+URGENT_RESPONSE = "utter_urgent_symptom"
 # The assistant's work runs on one event loop. With every message in flight at
 # once, each slice of one message's work waits behind slices of all the others,
 # so a busy moment stretches every reply. A few at a time, the rest in arrival
@@ -86,13 +92,19 @@ def running_agent() -> Agent | None:
 
 async def send_waiting_reply(agent: Agent, message: UserMessage) -> None:
     """Rasa answers nothing in a conversation paused for staff (a handoff): the
-    patient hears that the team will reply, and where to turn if it is urgent."""
+    patient hears that the team will reply, and where to turn if it is urgent.
+    Rasa has still read the message, so an urgent symptom gets the urgent
+    guidance first, never only the holding reply."""
     tracker = await agent.tracker_store.retrieve(message.sender_id)
     if tracker is None or not tracker.is_paused():
         return
-    reply = await agent.nlg.generate(WAITING_FOR_STAFF_RESPONSE, tracker, message.output_channel.name())
-    if reply:
-        await message.output_channel.send_response(message.sender_id, reply)
+    responses = [WAITING_FOR_STAFF_RESPONSE]
+    if tracker.latest_message and tracker.latest_message.intent.get("name") == URGENT_INTENT:
+        responses.insert(0, URGENT_RESPONSE)
+    for response_name in responses:
+        reply = await agent.nlg.generate(response_name, tracker, message.output_channel.name())
+        if reply:
+            await message.output_channel.send_response(message.sender_id, reply)
 
 
 def message_turns() -> asyncio.Semaphore:
@@ -108,15 +120,32 @@ async def hand_over(on_new_message: Callable[[UserMessage], Awaitable[Any]], mes
     output = message.output_channel
     counted = CountingOutput(output)
     message.output_channel = counted
+    agent = running_agent()
     try:
         async with message_turns():
-            await on_new_message(message)
+            for question in await one_question_each(agent, message):
+                await on_new_message(question)
     finally:
         message.output_channel = output
-    if counted.sent == 0 and not (message.text or "").startswith("/"):
-        agent = running_agent()
-        if agent is not None:
-            await send_waiting_reply(agent, message)
+    if counted.sent == 0 and agent is not None and not (message.text or "").startswith("/"):
+        await send_waiting_reply(agent, message)
+
+
+async def one_question_each(agent: Agent | None, message: UserMessage) -> list[UserMessage]:
+    """The message, or one message per question when it asks two (channels/questions.py);
+    a short follow-up is read in the context of the answer before it (channels/followups.py)."""
+    text = message.text or ""
+    if agent is None or text.startswith("/"):
+        return [message]
+    questions = await separate_questions(agent, text)
+    if len(questions) == 1:
+        message.parse_data = await parse_in_context(agent, message.sender_id, text)
+        return [message]
+    return [
+        UserMessage(question, message.output_channel, message.sender_id,
+                    input_channel=message.input_channel, metadata=message.metadata)
+        for question in questions
+    ]
 
 
 async def ask_assistant(

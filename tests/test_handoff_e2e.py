@@ -27,9 +27,14 @@ def test_handoff_pauses_the_bot_until_staff_resume_it(assistant: Bot, sender: st
     reply = " ".join(assistant.texts(sender, "can I talk to a real person please"))
     assert "follow up with you here" in reply and "911" in reply
     # Paused: staff answer now, not the bot; but the patient is not met with silence.
-    for waiting in ["hello?", "how many sessions do I need", "my lips are swelling"]:
+    for waiting in ["hello?", "how many sessions do I need"]:
         [holding] = assistant.texts(sender, waiting)
         assert "team, who will reply here" in holding and "911" in holding, waiting
+    # An urgent symptom while waiting gets the urgent guidance first, then the holding reply.
+    urgent, holding = assistant.texts(sender, "my lips are swelling and I can't breathe")
+    assert urgent.startswith("This may need urgent care") and "team, who will reply here" in holding
+    urgent, holding = assistant.texts(sender, "sigo esperando y ahora me cuesta respirar")
+    assert urgent.startswith("Esto puede necesitar atención urgente") and "equipo de Liondale" in holding
 
     [handoff] = open_handoffs(clean_database)
     listing = staff("handoffs", bot=assistant, database_url=clean_database)
