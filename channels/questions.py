@@ -1,0 +1,53 @@
+"""Two questions in one message ("does it hurt? and how many sessions?") are
+handed to the assistant one after the other, so both are answered.
+
+The assistant's NLU gives one intent per message. A message is split only where
+a question clearly starts again (after "?", or at "and"/"also" before a question
+word), and only when every part is a question the clinic text answers or
+declines, on different topics. Anything else, urgent messages included, goes to
+the assistant whole, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.core.agent import Agent
+
+RETRIEVAL_INTENTS = {"faq", "not_covered"}
+QUESTION_WORD = r"(?:how|what|whats|what's|does|do|is|are|can|could|will|would|when|which|why|should|any)"
+# "...? how" / "... and how" / "..., also what": where a second question begins.
+QUESTION_BREAK = re.compile(
+    rf"(?<=\?)\s+|(?:,\s*|\s+)(?:and|also|plus|oh and)\s+(?={QUESTION_WORD}\b)|[.;]\s+(?={QUESTION_WORD}\b)",
+    re.IGNORECASE,
+)
+LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|&)\s+", re.IGNORECASE)
+MAX_QUESTIONS = 2
+MIN_WORDS = 2
+
+
+def candidate_questions(text: str) -> list[str]:
+    """The message's questions in order, at most two, or [] when it holds one."""
+    parts = [LEADING_JOINER.sub("", part.strip()) for part in QUESTION_BREAK.split(text)]
+    parts = [part for part in parts if len(part.split()) >= MIN_WORDS]
+    return parts[:MAX_QUESTIONS] if len(parts) > 1 else []
+
+
+def answer_key(parse: dict[str, Any]) -> str | None:
+    """faq/pain for a question the clinic text answers or declines, else None."""
+    if parse.get("intent", {}).get("name") not in RETRIEVAL_INTENTS:
+        return None
+    selectors = parse.get("response_selector") or {}
+    return (selectors.get("default") or {}).get("response", {}).get("intent_response_key")
+
+
+async def separate_questions(agent: Agent, text: str) -> list[str]:
+    """The questions to hand over one by one, or [text] to hand over whole."""
+    parts = candidate_questions(text)
+    if not parts:
+        return [text]
+    keys = [answer_key(await agent.parse_message(part)) for part in parts]
+    if None in keys or len(set(keys)) < len(keys):
+        return [text]
+    return parts
