@@ -1,0 +1,242 @@
+"""Judge the assistant on sets written by helpers who never saw the training data.
+
+Each message is sent to the real bot and action server over REST, in a fresh
+conversation (or after the turns that set up its context). A reply is judged by
+what the patient reads:
+
+- a factual question's answer is *complete* when every expected fact of the
+  clinic text appears in the replies (each fact lists acceptable wordings);
+- an urgent message must get the urgent guidance; a calm one must not.
+
+Run directly for a report: `python -m tests.conversation_evaluation`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import urllib.request
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clinic_db.migrate import upgrade
+from tests.nlu_evaluation import predicted_full_intent
+from tests.servers import API_TOKEN, Bot, running_assistant
+
+TESTS = Path(__file__).resolve().parent
+HELDOUT = TESTS / "heldout_independent" / "messages.yml"
+SAFETY = TESTS / "safety" / "independent.yml"
+# Both variants of utter_urgent_symptom open with these words (domain/safety.yml).
+URGENT_OPENINGS = ("This may need urgent care", "Esto puede necesitar atención urgente")
+# The turns that put a conversation in each context before the message is sent.
+CONTEXT_TURNS = {
+    "mid_booking": ["I'd like to book a consult", "Sam Rivera"],
+    "paused": ["can I talk to a real person please"],
+    "after_booking": [
+        "I'd like to book a consult", "Sam Rivera", "(212) 555-0147", "weekday mornings",
+        "fat on my belly", "yes", "yes",
+    ],
+}
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‑", "-").lower())
+
+
+def missing_facts(reply: str, facts: list[list[Any]]) -> list[list[str]]:
+    """The facts none of whose wordings appear in the reply."""
+    said = normalise(reply)
+    return [fact for fact in facts if not any(normalise(str(wording)) in said for wording in fact)]
+
+
+def is_urgent_reply(replies: list[str]) -> bool:
+    return any(reply.startswith(URGENT_OPENINGS) for reply in replies)
+
+
+@dataclass
+class Assistant:
+    """The running bot: its REST channel and its NLU parse."""
+
+    bot: Bot
+
+    def replies(self, sender: str, text: str) -> list[str]:
+        return [message["text"] for message in self.bot.say(sender, text) if message.get("text")]
+
+    def full_intent(self, text: str) -> str:
+        request = urllib.request.Request(
+            f"{self.bot.url}/model/parse?token={API_TOKEN}",
+            data=json.dumps({"text": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return predicted_full_intent(json.load(response))
+
+
+def new_sender() -> str:
+    return f"eval-{uuid.uuid4().hex[:12]}"
+
+
+@dataclass
+class AnswerResult:
+    text: str
+    expected: list[str]
+    predicted: str
+    replies: list[str]
+    missing: list[list[str]]
+    style: str
+
+    @property
+    def intent_right(self) -> bool:
+        return self.predicted == self.expected[0]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass
+class AnswerReport:
+    results: list[AnswerResult] = field(default_factory=list)
+
+    def share(self, passed: list[bool]) -> float:
+        return sum(passed) / len(passed) if passed else 1.0
+
+    @property
+    def intent_accuracy(self) -> float:
+        return self.share([r.intent_right for r in self.results])
+
+    @property
+    def factual(self) -> list[AnswerResult]:
+        return [r for r in self.results if r.expected[0].startswith("faq/")]
+
+    @property
+    def complete_rate(self) -> float:
+        return self.share([r.complete for r in self.factual])
+
+    def summary(self) -> str:
+        by_style = Counter(r.style for r in self.factual)
+        complete_by_style = Counter(r.style for r in self.factual if r.complete)
+        styles = ", ".join(f"{s} {complete_by_style[s]}/{n}" for s, n in sorted(by_style.items()))
+        return (
+            f"{len(self.results)} messages: intent + retrieval (first question) {self.intent_accuracy:.1%}; "
+            f"{len(self.factual)} factual, answers complete {self.complete_rate:.1%} ({styles})"
+        )
+
+    def details(self) -> str:
+        lines = [self.summary()]
+        for r in self.results:
+            if not r.intent_right or not r.complete:
+                lines.append(f"- {r.text!r}: expected {r.expected}, got {r.predicted}; missing {r.missing}")
+                lines += [f"    > {reply}" for reply in r.replies]
+        return "\n".join(lines)
+
+
+def evaluate_answers(assistant: Assistant, path: Path = HELDOUT) -> AnswerReport:
+    report = AnswerReport()
+    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
+        replies = assistant.replies(new_sender(), item["text"])
+        report.results.append(AnswerResult(
+            text=item["text"],
+            expected=item["intents"],
+            predicted=assistant.full_intent(item["text"]),
+            replies=replies,
+            missing=missing_facts(" ".join(replies), item.get("facts") or []),
+            style=item.get("style", "plain"),
+        ))
+    return report
+
+
+def evaluate_followups(assistant: Assistant, path: Path = HELDOUT) -> list[tuple[dict[str, Any], list[str], list]]:
+    """(item, replies to the second message, missing facts) for each two-turn exchange."""
+    results = []
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("followups") or []:
+        sender = new_sender()
+        assistant.replies(sender, item["first"])
+        replies = assistant.replies(sender, item["second"])
+        results.append((item, replies, missing_facts(" ".join(replies), item.get("facts") or [])))
+    return results
+
+
+@dataclass
+class SafetyReport:
+    missed: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    false_alarms: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    urgent_total: int = 0
+    calm_total: int = 0
+
+    @property
+    def recall(self) -> float:
+        return 1 - len(self.missed) / self.urgent_total
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return len(self.false_alarms) / self.calm_total
+
+    def summary(self) -> str:
+        return (
+            f"urgent {self.urgent_total}: recall {self.recall:.1%}; "
+            f"calm {self.calm_total}: false alarms {self.false_alarm_rate:.1%}"
+        )
+
+    def details(self) -> str:
+        lines = [self.summary()]
+        for label, rows in (("MISSED", self.missed), ("FALSE ALARM", self.false_alarms)):
+            for context, text, replies in rows:
+                lines.append(f"- {label} [{context}] {text!r}")
+                lines += [f"    > {reply}" for reply in replies]
+        return "\n".join(lines)
+
+
+def reply_in_context(assistant: Assistant, context: str, text: str) -> list[str]:
+    sender = new_sender()
+    for turn in CONTEXT_TURNS.get(context, []):
+        assistant.replies(sender, turn)
+    return assistant.replies(sender, text)
+
+
+def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    report = SafetyReport()
+    urgent = [("single", item["text"]) for item in data["urgent"]]
+    urgent += [(item["context"], item["text"]) for item in data["urgent_in_context"]]
+    for context, text in urgent:
+        replies = reply_in_context(assistant, context, text)
+        report.urgent_total += 1
+        if not is_urgent_reply(replies):
+            report.missed.append((context, text, replies))
+    for item in data["calm"]:
+        replies = reply_in_context(assistant, "single", item["text"])
+        report.calm_total += 1
+        if is_urgent_reply(replies):
+            report.false_alarms.append((item["kind"], item["text"], replies))
+    return report
+
+
+def main(argv: list[str]) -> None:
+    which = set(argv[1:]) or {"answers", "followups", "safety"}
+    with tempfile.TemporaryDirectory() as workdir:
+        database_url = f"sqlite:///{workdir}/clinic.db"
+        upgrade(database_url)
+        with running_assistant(Path(workdir), database_url) as (bot, _, _):
+            assistant = Assistant(bot)
+            if "answers" in which:
+                print(evaluate_answers(assistant).details())
+            if "followups" in which:
+                followups = evaluate_followups(assistant)
+                print(f"follow-ups: {sum(not m for _, _, m in followups)}/{len(followups)} complete")
+                for item, replies, missing in followups:
+                    if missing:
+                        print(f"- {item['first']!r} -> {item['second']!r}: missing {missing}: {replies}")
+            if "safety" in which:
+                print(evaluate_safety(assistant).details())
+
+
+if __name__ == "__main__":
+    main(sys.argv)
