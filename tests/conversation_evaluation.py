@@ -33,6 +33,8 @@ from tests.servers import API_TOKEN, Bot, running_assistant
 TESTS = Path(__file__).resolve().parent
 HELDOUT = TESTS / "heldout_independent" / "messages.yml"
 SAFETY = TESTS / "safety" / "independent.yml"
+# A second set from another helper, read only at the end (its questions and safety messages together).
+FINAL_CHECK = TESTS / "final_check" / "messages.yml"
 # Both variants of utter_urgent_symptom open with these words (domain/safety.yml).
 URGENT_OPENINGS = ("This may need urgent care", "Esto puede necesitar atención urgente")
 # The turns that put a conversation in each context before the message is sent.
@@ -140,7 +142,8 @@ class AnswerReport:
 
 def evaluate_answers(assistant: Assistant, path: Path = HELDOUT) -> AnswerReport:
     report = AnswerReport()
-    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in data.get("messages") or data["questions"]:
         replies = assistant.replies(new_sender(), item["text"])
         report.results.append(AnswerResult(
             text=item["text"],
@@ -220,7 +223,7 @@ def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
 
 
 def main(argv: list[str]) -> None:
-    which = set(argv[1:]) or {"answers", "followups", "safety"}
+    which = set(argv[1:]) or {"answers", "followups", "safety", "final"}
     with tempfile.TemporaryDirectory() as workdir:
         database_url = f"sqlite:///{workdir}/clinic.db"
         upgrade(database_url)
@@ -236,6 +239,10 @@ def main(argv: list[str]) -> None:
                         print(f"- {item['first']!r} -> {item['second']!r}: missing {missing}: {replies}")
             if "safety" in which:
                 print(evaluate_safety(assistant).details())
+            if "final" in which:
+                print("final check:")
+                print(evaluate_answers(assistant, FINAL_CHECK).details())
+                print(evaluate_safety(assistant, FINAL_CHECK).details())
 
 
 if __name__ == "__main__":
