@@ -12,11 +12,13 @@ every message:
    (redness, swelling, bruising, soreness: `side_effect` terms, no red flag) and
    the classifier is below `ordinary_side_effect_confidence` -> the clinic's
    side-effects answer, which says when to call the clinic or 911.
-4. A general question that only mentions a symptom ("can it cause a fever?",
-   "what does an infected spot look like?") is answered as the question it is
-   when the classifier is sure it is one: it is a question, says nothing of the
-   patient's own body or present ("my", "I", "is it normal") unless it is plainly
-   hypothetical ("what if", "if I ever"). Its answer says when to call.
+4. A general question that only mentions a symptom ("can it cause a fever?") is
+   answered as the question it is when the classifier is sure it is one: it
+   starts as a question and says nothing of the patient's own body ("my", "I",
+   "is it normal"). A plainly hypothetical one ("what if", "if I ever", "signs
+   of... to watch for") is answered too, with the side-effects answer (when to
+   call, 911) when the classifier is not sure. Neither may speak of now ("now",
+   "since", "still", "getting worse"): that is escalated.
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
@@ -43,10 +45,10 @@ QUESTION_WORDS = {
     "what", "whats", "what's", "how", "does", "do", "can", "could", "is", "are", "will", "would",
     "should", "why", "when", "which", "who", "any", "has", "have",
 }
-# The patient speaks of their own body or of now: never a general question.
-PERSONAL = re.compile(
-    r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|right now|normal|okay|ok|worried|help|still|since)\b"
-)
+# The patient speaks of their own body: not a general question.
+PERSONAL = re.compile(r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|normal|okay|ok|worried|help)\b")
+# ...or of now: never a general question, not even a hypothetical one.
+PRESENT = re.compile(r"\b(now|right now|since|still|currently|today|tonight|this morning|getting worse|keeps?)\b")
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|would that mean|signs of|watch for|look out for)\b"
@@ -54,6 +56,7 @@ HYPOTHETICAL = re.compile(
 RESPONSE_SELECTOR = "response_selector"
 
 ESCALATE, ANSWER_SIDE_EFFECTS, KEEP = "escalate", "answer side effects", "keep"
+GENERAL_QUESTION, HYPOTHETICAL_QUESTION = "general", "hypothetical"
 
 
 def entity_names(message_data: dict[str, Any]) -> set[str]:
@@ -69,12 +72,17 @@ def urgent_confidence(message_data: dict[str, Any]) -> tuple[bool, float]:
     return False, 0.0
 
 
-def is_general_question(text: str) -> bool:
+def question_kind(text: str) -> str | None:
+    """HYPOTHETICAL ("what if I ever...", "signs of... to watch for"), GENERAL ("can it
+    cause a fever?"), or None for anything that may describe the patient now."""
     lowered = text.lower().replace("’", "'").strip()
+    if PRESENT.search(lowered):
+        return None
+    if HYPOTHETICAL.search(lowered):
+        return HYPOTHETICAL_QUESTION
     words = re.findall(r"[\w']+", lowered)
-    hypothetical = bool(HYPOTHETICAL.search(lowered))
-    asks = hypothetical or (bool(words) and words[0] in QUESTION_WORDS)
-    return asks and (hypothetical or not PERSONAL.search(lowered))
+    asks = bool(words) and words[0] in QUESTION_WORDS
+    return GENERAL_QUESTION if asks and not PERSONAL.search(lowered) else None
 
 
 def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
@@ -87,8 +95,11 @@ def safety_decision(
 ) -> str:
     names = entity_names(message_data)
     if RED_FLAG_ENTITY in names or names >= PREGNANCY_ENTITIES:
-        general = is_general_question(message_data.get(TEXT) or "")
-        return KEEP if general and classified_as_question(message_data, general_question) else ESCALATE
+        kind = question_kind(message_data.get(TEXT) or "")
+        if kind and classified_as_question(message_data, general_question):
+            return KEEP
+        # Asked "in case", it gets the side-effects answer: when to call, and 911.
+        return ANSWER_SIDE_EFFECTS if kind == HYPOTHETICAL_QUESTION else ESCALATE
     ranked_first, confidence = urgent_confidence(message_data)
     if not (ranked_first or confidence >= min_urgent):
         return KEEP

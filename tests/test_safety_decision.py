@@ -43,6 +43,12 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("faq", 0.9)], "red_flag", text="fever and chills since the shots"), ESCALATE),
         (parse([("faq", 0.5)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
         (parse([("urgent_symptom", 0.9)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
+        # Plainly hypothetical: answered with when to call, even when the classifier leans urgent...
+        (parse([("urgent_symptom", 0.9)], "red_flag", text="what are the signs of a rash I should watch for?"),
+         ANSWER_SIDE_EFFECTS),
+        # ...but never once it speaks of now.
+        (parse([("faq", 0.9)], "red_flag", text="what if my lips swell right now?"), ESCALATE),
+        (parse([("urgent_symptom", 0.9)], "red_flag", text="hypothetically, I still have a fever"), ESCALATE),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
