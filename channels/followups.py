@@ -22,8 +22,8 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
-MAX_WORDS = 10
-REREAD_INTENTS = {"faq", "not_covered", "nlu_fallback", "out_of_scope", "affirm", "deny", "inform"}
+MAX_WORDS = 14
+REREAD_INTENTS = {"faq", "not_covered", "ask_candidacy", "nlu_fallback", "out_of_scope", "affirm", "deny", "inform"}
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,21 @@ Figures and every miss: `python -m tests.conversation_evaluation`.
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from tests.conversation_evaluation import Assistant, evaluate_answers, evaluate_followups, evaluate_safety
+import pytest
+import yaml
+
+from tests.conversation_evaluation import (
+    FINAL_CHECK,
+    HELDOUT,
+    SAFETY,
+    Assistant,
+    evaluate_answers,
+    evaluate_followups,
+    evaluate_safety,
+)
+from tests.nlu_evaluation import PROJECT_ROOT, load_examples
 from tests.servers import Bot
 
 # Floors at the figures reached (README, "How well it answers"); raise them as they improve.
@@ -16,6 +28,23 @@ MIN_INTENT_ACCURACY = 0.0
 MIN_COMPLETE_ANSWERS = 0.0
 MIN_COMPLETE_FOLLOWUPS = 0.0
 MAX_FALSE_ALARMS = 0.03
+
+
+def texts_of(node: object) -> set[str]:
+    """Every message text in a set file, whatever its sections."""
+    if isinstance(node, dict):
+        found = {str(node[key]).lower() for key in ("text", "first", "second") if key in node}
+        return found.union(*(texts_of(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(texts_of(item) for item in node))
+    return set()
+
+
+@pytest.mark.parametrize("path", [HELDOUT, SAFETY, FINAL_CHECK], ids=lambda path: path.parent.name)
+def test_no_set_message_is_training_data(path: Path) -> None:
+    nlu_files = (PROJECT_ROOT / "data" / "nlu").glob("*.yml")
+    training = {text.lower() for data in nlu_files for _, text in load_examples(data)}
+    assert sorted(texts_of(yaml.safe_load(path.read_text(encoding="utf-8"))) & training) == []
 
 
 @pytest.fixture(scope="module")
