@@ -51,7 +51,7 @@ PERSONAL = re.compile(r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|normal|
 PRESENT = re.compile(r"\b(now|right now|since|still|currently|today|tonight|this morning|getting worse|keeps?)\b")
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
-    r"|would that mean|signs of|watch for|look out for)\b"
+    r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it)\b"
 )
 RESPONSE_SELECTOR = "response_selector"
 
