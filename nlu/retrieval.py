@@ -10,14 +10,11 @@ offer. The ResponseSelector sees the answers' own text, so its choice decides.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.component import ConfiguredComponent
 
 RETRIEVAL_INTENTS = {"faq", "not_covered"}
 RESPONSE_SELECTOR = "response_selector"
@@ -29,17 +26,7 @@ def chosen_answer(message: Message) -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RetrievalIntentAligner(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RetrievalIntentAligner:
-        return cls()
-
+class RetrievalIntentAligner(ConfiguredComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}

@@ -23,12 +23,11 @@ import re
 from typing import Any
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.component import ConfiguredComponent
 
 LANGUAGE_ENTITY = "language"
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -66,24 +65,14 @@ def language_entity(code: str) -> dict[str, Any]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SpanishDetector(GraphComponent):
+class SpanishDetector(ConfiguredComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"min_words": 3, "unmarked_confidence": 0.9, "marked_confidence": 0.6}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._config = config
+        super().__init__(config)
         self._detector = english_or_spanish()
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SpanishDetector:
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -28,12 +28,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.component import ConfiguredComponent
 
 URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
@@ -123,7 +122,7 @@ def route_to_side_effects_answer(message: Message) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagEscalator(GraphComponent):
+class RedFlagEscalator(ConfiguredComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
@@ -133,19 +132,10 @@ class RedFlagEscalator(GraphComponent):
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self._min_urgent = float(config["min_urgent_confidence"])
         self._ordinary_side_effect = float(config["ordinary_side_effect_confidence"])
         self._general_question = float(config["general_question_confidence"])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RedFlagEscalator:
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

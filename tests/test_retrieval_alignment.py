@@ -27,5 +27,5 @@ def parsed(intent: str, answer: str) -> Message:
     ],
 )
 def test_alignment(intent: str, answer: str, expected: str) -> None:
-    [message] = RetrievalIntentAligner().process([parsed(intent, answer)])
+    [message] = RetrievalIntentAligner({}).process([parsed(intent, answer)])
     assert message.get("intent") == {"name": expected, "confidence": 0.7}
