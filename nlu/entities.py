@@ -6,6 +6,10 @@ lower-case lemmas, so "Swelling on my lips", "MY FACE IS SWOLLEN" or a phone's
 automatic capital found no term at all, red flags included. This extractor reads
 the lower-cased text; offsets stay valid because lower-casing keeps the length
 (where it would not, for a few non-English letters, the text is read as typed).
+
+A concern also comes as `asked_concern` with its canonical name ("thinning hair"
+-> hair_loss), which picks the answer's variation (slot `asked_concern`); the
+`concern` entity keeps the patient's words for the booking's summary.
 """
 
 from __future__ import annotations
@@ -17,11 +21,22 @@ from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Doc
+
+CANONICAL_ENTITIES = {"concern": "asked_concern"}
 
 
 def lower_case_keeping_offsets(text: str) -> str:
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else text
+
+
+def canonical_names(doc: Doc) -> list[dict[str, Any]]:
+    return [
+        {"entity": CANONICAL_ENTITIES[ent.label_], "value": ent.ent_id_, "start": ent.start_char, "end": ent.end_char}
+        for ent in doc.ents
+        if ent.label_ in CANONICAL_ENTITIES and ent.ent_id_
+    ]
 
 
 @DefaultV1Recipe.register(
@@ -31,7 +46,7 @@ class CaseInsensitiveEntityExtractor(SpacyEntityExtractor):
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:
             doc = model.model(lower_case_keeping_offsets(message.get(TEXT) or ""))
-            found: list[dict[str, Any]] = self.add_extractor_name(self._extract_entities(doc))
+            found: list[dict[str, Any]] = self.add_extractor_name(self._extract_entities(doc) + canonical_names(doc))
             relevant = self.filter_irrelevant_entities(found, self._config["dimensions"])
             message.set(ENTITIES, message.get(ENTITIES, []) + relevant, add_to_output=True)
         return messages

@@ -25,3 +25,10 @@ def test_terms_are_found_in_any_case_at_the_offsets_typed(model: SpacyModel, tex
     assert {entity["entity"] for entity in entities} & {"red_flag", "pregnancy"}
     for entity in entities:
         assert text[entity["start"]:entity["end"]].lower() == entity["value"]
+
+
+def test_a_concern_also_comes_by_its_canonical_name(model: SpacyModel) -> None:
+    extractor = CaseInsensitiveEntityExtractor(CaseInsensitiveEntityExtractor.get_default_config())
+    [message] = extractor.process([Message(data={"text": "Does it help Thinning Hair?"})], model)
+    found = {(entity["entity"], entity["value"]) for entity in message.get("entities")}
+    assert {("concern", "thinning hair"), ("asked_concern", "hair_loss")} <= found
