@@ -17,10 +17,13 @@ re-read: only questions, and messages the assistant did not understand.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.agent import Agent
+
+from nlu.retrieval import RESPONSE_SELECTOR, answer_choice
 
 MAX_WORDS = 14
 REREAD_INTENTS = {"faq", "not_covered", "ask_candidacy", "nlu_fallback", "out_of_scope", "affirm", "deny", "inform"}
@@ -59,9 +62,9 @@ FOLLOW_UPS = (
 )
 
 
-def last_answer(events: list[dict[str, Any]]) -> str | None:
+def last_answer(newest_first: Iterable[dict[str, Any]]) -> str | None:
     """The retrieval key of the assistant's answer in its last turn ("faq/pain"), if it gave one."""
-    for event in reversed(events):
+    for event in newest_first:
         if event.get("event") == "user":
             return None
         action = (event.get("metadata") or {}).get("utter_action") or ""
@@ -91,15 +94,8 @@ def follow_up_for(text: str, previous: str | None, parse: dict[str, Any]) -> Fol
 
 def as_answer(parse: dict[str, Any], answer: str) -> dict[str, Any]:
     """The parse, with the follow-up's answer chosen (entities kept: "what about my hair" names hair)."""
-    retrieval_intent = answer.split("/")[0]
-    selectors = dict(parse.get("response_selector") or {})
-    selectors["default"] = {
-        **selectors.get("default", {}),
-        "response": {"intent_response_key": answer, "utter_action": f"utter_{answer}", "confidence": 1.0,
-                     "responses": []},
-    }
-    intent = {"name": retrieval_intent, "confidence": 1.0, "full_retrieval_intent_name": answer}
-    return {**parse, "intent": intent, "response_selector": selectors}
+    intent, selectors = answer_choice(parse, answer)
+    return {**parse, "intent": intent, RESPONSE_SELECTOR: selectors}
 
 
 def might_follow_up(text: str) -> bool:
@@ -113,7 +109,8 @@ async def parse_in_context(agent: Agent, sender_id: str, text: str) -> dict[str,
     if not might_follow_up(text):
         return None
     tracker = await agent.tracker_store.retrieve(sender_id)
-    previous = last_answer([event.as_dict() for event in tracker.events]) if tracker else None
+    # Only the events of the last turn are read, newest first.
+    previous = last_answer(event.as_dict() for event in reversed(tracker.events)) if tracker else None
     if previous is None:
         return None
     parse = await agent.parse_message(text)

@@ -15,7 +15,8 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
-RETRIEVAL_INTENTS = {"faq", "not_covered"}
+from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
+
 QUESTION_WORD = r"(?:how|what|whats|what's|does|do|is|are|can|could|will|would|when|which|why|should|any)"
 # "...? how" / "... and how" / "..., also what": where a second question begins.
 QUESTION_BREAK = re.compile(
@@ -38,8 +39,7 @@ def answer_key(parse: dict[str, Any]) -> str | None:
     """faq/pain for a question the clinic text answers or declines, else None."""
     if parse.get("intent", {}).get("name") not in RETRIEVAL_INTENTS:
         return None
-    selectors = parse.get("response_selector") or {}
-    return (selectors.get("default") or {}).get("response", {}).get("intent_response_key")
+    return chosen_answer(parse) or None
 
 
 async def separate_questions(agent: Agent, text: str) -> list[str]:

@@ -33,6 +33,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
+from nlu.retrieval import RESPONSE_SELECTOR, answer_choice
 
 URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
@@ -52,7 +53,6 @@ HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it)\b"
 )
-RESPONSE_SELECTOR = "response_selector"
 
 ESCALATE, ANSWER_SIDE_EFFECTS, KEEP = "escalate", "answer side effects", "keep"
 GENERAL_QUESTION, HYPOTHETICAL_QUESTION = "general", "hypothetical"
@@ -108,16 +108,8 @@ def safety_decision(
 
 
 def route_to_side_effects_answer(message: Message) -> None:
-    message.set(INTENT, {"name": "faq", "confidence": 1.0}, add_to_output=True)
-    selectors = message.get(RESPONSE_SELECTOR) or {}
-    key = next(iter(selectors.keys() - {"all_retrieval_intents"}), "default")
-    prediction = {
-        "intent_response_key": SIDE_EFFECTS_ANSWER,
-        "utter_action": f"utter_{SIDE_EFFECTS_ANSWER}",
-        "confidence": 1.0,
-        "responses": [],
-    }
-    selectors[key] = {**selectors.get(key, {}), "response": prediction}
+    intent, selectors = answer_choice(message, SIDE_EFFECTS_ANSWER)
+    message.set(INTENT, intent, add_to_output=True)
     message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
 
 

@@ -18,9 +18,13 @@ def bot(action: str) -> dict[str, Any]:
 
 
 def test_last_answer_is_the_faq_answer_of_the_last_turn_only() -> None:
-    assert last_answer([{"event": "user"}, bot("utter_faq/medications"), bot("utter_disclaimer")]) == "faq/medications"
-    assert last_answer([bot("utter_faq/pain"), {"event": "user"}, bot("utter_greet")]) is None
-    assert last_answer([]) is None
+    def newest_first(events: list[dict[str, Any]]) -> Any:
+        return reversed(events)
+
+    assert last_answer(newest_first([{"event": "user"}, bot("utter_faq/medications"), bot("utter_disclaimer")])) \
+        == "faq/medications"
+    assert last_answer(newest_first([bot("utter_faq/pain"), {"event": "user"}, bot("utter_greet")])) is None
+    assert last_answer(newest_first([])) is None
 
 
 @pytest.mark.parametrize(
