@@ -20,7 +20,7 @@ from actions.booking_fields import (
     read_treatment,
     read_yes_no,
 )
-from channels.sms_identity import SEALED_NUMBER_KEY, unseal
+from privacy.sms_numbers import SEALED_NUMBER_KEY, unseal
 
 SlotValues = dict[str, Any]
 

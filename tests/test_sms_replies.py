@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from channels.sms_identity import number_hash, seal, sender_id_for, unseal
+from privacy.sms_numbers import number_hash, seal, sender_id_for, unseal
 from channels.sms_replies import button_payload, sms_bodies, twiml
 
 BUTTONS = [{"title": "Yes, book a consult", "payload": "/request_consult"}, {"title": "No, thanks", "payload": "/deny"}]

@@ -1,0 +1,1 @@
+"""Protecting patients' personal data: SMS numbers sealed, old conversations purged."""
