@@ -23,9 +23,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.request_validator import RequestValidator
 
 from channels.screening import SORRY_REPLY, ask_assistant, patient_blueprint, screening_reply
-from privacy.sms_numbers import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
 from channels.sms_replies import button_payload, sms_bodies, twiml
 from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
+from privacy.sms_numbers import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from privacy.sms_numbers import number_hash, seal, sender_id_for, unseal
 from channels.sms_replies import button_payload, sms_bodies, twiml
+from privacy.sms_numbers import number_hash, seal, sender_id_for, unseal
 
 BUTTONS = [{"title": "Yes, book a consult", "payload": "/request_consult"}, {"title": "No, thanks", "payload": "/deny"}]
 
