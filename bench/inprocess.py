@@ -3,7 +3,7 @@
 `python -m bench.inprocess ACTION_URL TRACKER_DB RESULT_JSON SECONDS` (run by bench.run in its own process).
 The tracker store is the server's (stores.tracker_store.ClinicTrackerStore on a SQLite file), the lock
 store in memory (as a server without REDIS_URL), and actions go straight to the action server, their
-responses checked by the same compiled validator as in the server.
+responses checked by the same compiled validator as in the server (serving/rasa_patches.py).
 """
 
 from __future__ import annotations
@@ -30,18 +30,20 @@ async def measure(action_url: str, tracker_db: str, seconds: float) -> dict[str,
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
 
-    from channels.action_gateway import use_compiled_validator
+    from serving import rasa_patches
     from stores.tracker_store import ClinicTrackerStore
 
     configure_logging_and_warnings(logging.INFO)  # as `rasa run` does (LOG_LEVEL defaults to INFO)
     configure_structlog(logging.INFO)
-    use_compiled_validator()
+    rasa_patches.install()
     started = time.perf_counter()
     agent = Agent.load(
         str(MODEL),
         tracker_store=ClinicTrackerStore(),
         lock_store=InMemoryLockStore(),
-        action_endpoint=EndpointConfig(f"{action_url}/webhook"),
+        action_endpoint=EndpointConfig(
+            f"{action_url}/webhook", headers={"Authorization": f"Bearer {os.environ['ACTION_SERVER_TOKEN']}"}
+        ),
     )
     load_seconds = time.perf_counter() - started
 

@@ -7,17 +7,15 @@ forever, silently; this one checks first and stops with a clear message.
 
 It also spares the bot work Rasa's store does on every message (measured in
 bench/, README "Performance"): an ORM object per loaded event, a query counting
-the stored events before each save, a search of all Event subclasses per loaded
-event, and (SQLite) a new database connection per load or save.
+the stored events before each save, and (SQLite) a new database connection per
+load or save.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,27 +29,23 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from stores.tracker_database import tracker_db_url
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_TRACKER_DB = Path(__file__).resolve().parent.parent / "var" / "tracker.db"
 CONNECT_ATTEMPTS = 3
 SECONDS_BETWEEN_ATTEMPTS = 2
 # Set on a tracker this store loaded or saved: how many of its events are stored.
 STORED_EVENTS = "_clinic_stored_events"
-RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
 
 
 class TrackerDatabaseUnreachable(RasaException):
     pass
-
-
-def tracker_db_url() -> URL:
-    return make_url(os.environ.get("TRACKER_DB_URL") or f"sqlite:///{DEFAULT_TRACKER_DB}")
 
 
 def check_reachable(url: URL) -> None:
@@ -94,20 +88,6 @@ def pooled_sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-@functools.cache
-def known_event_class(type_name: str) -> type[Event] | None:
-    return RASA_RESOLVE_EVENT_CLASS(type_name)
-
-
-def resolve_event_class(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
-    """Rasa's `Event.resolve_by_type`, remembering what it found: Rasa walks every
-    Event subclass (checking each is not abstract) for each event it deserialises."""
-    try:
-        return known_event_class(type_name)
-    except ValueError:  # not an event type: Rasa's default, or its error
-        return RASA_RESOLVE_EVENT_CLASS(type_name, default)
-
-
 class ClinicTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, **kwargs: Any) -> None:
         url = tracker_db_url()
@@ -125,7 +105,6 @@ class ClinicTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
-        Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign]
         if url.get_backend_name() == "sqlite":
             self.engine.dispose()
             self.engine = pooled_sqlite_engine(url)

@@ -20,12 +20,11 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.utils.common import all_subclasses
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
-from stores.tracker_store import RASA_RESOLVE_EVENT_CLASS, ClinicTrackerStore, resolve_event_class
+from stores.tracker_store import ClinicTrackerStore
 from tests.servers import ensure_postgres_database
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain"))
@@ -115,11 +114,3 @@ def test_sqlite_is_pooled_and_keeps_a_write_ahead_log(tmp_path: Path, monkeypatc
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     store.engine.dispose()
-
-
-def test_event_classes_resolve_as_rasa_resolves_them() -> None:
-    for event_class in all_subclasses(Event):
-        assert resolve_event_class(event_class.type_name) is RASA_RESOLVE_EVENT_CLASS(event_class.type_name)
-    assert resolve_event_class("no such event", default=SlotSet) is SlotSet
-    with pytest.raises(ValueError):
-        resolve_event_class("no such event")

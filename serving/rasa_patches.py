@@ -1,0 +1,94 @@
+"""Every process-wide replacement of Rasa's (and its libraries') internals, in one place.
+
+`install()` is called explicitly at start-up (serving/bot.py, bench/inprocess.py).
+It refuses to run on a Rasa other than the pinned one and checks that every
+attribute it replaces still exists, so an upgrade fails loudly at start-up
+instead of silently losing a fix. tests/test_rasa_patches.py checks each
+replacement against the behaviour of the code it replaces.
+
+- RemoteAction._validate_action_result: Rasa checks every action response with
+  `jsonschema.validate`, which first re-validates the schema itself: about 20 ms
+  of CPU per action call, a third of a busy server's time. A validator compiled
+  once gives the same errors.
+- Event.resolve_by_type: Rasa walks every Event subclass (checking each is not
+  abstract) for each event it loads from the tracker store; the answer for a
+  type name never changes, so it is remembered.
+- engineio's _cors_headers: the CORS headers of the chat socket's polling
+  transport come from `rasa run --cors` (Sanic-CORS) only; if engine.io added
+  its own too, browsers would see two Access-Control-Allow-Origin headers and
+  refuse the handshake. Its Origin check itself stays on (channels/webchat.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import engineio.base_server
+import jsonschema
+import rasa
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+
+PINNED_RASA_VERSION = "3.6.21"
+REPLACED = (
+    (RemoteAction, "_validate_action_result"),
+    (Event, "resolve_by_type"),
+    (engineio.base_server.BaseServer, "_cors_headers"),
+)
+RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
+
+
+class UnsupportedRasa(RuntimeError):
+    pass
+
+
+@functools.cache
+def action_response_validator() -> jsonschema.protocols.Validator:
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def validate_action_response(_: RemoteAction, result: dict[str, Any]) -> bool:
+    """What `jsonschema.validate` does, without re-checking the schema on every call."""
+    error = jsonschema.exceptions.best_match(action_response_validator().iter_errors(result))
+    if error is not None:
+        raise error
+    return True
+
+
+@functools.cache
+def known_event_class(type_name: str) -> type[Event] | None:
+    return RASA_RESOLVE_EVENT_CLASS(type_name)
+
+
+def resolve_event_class(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """Rasa's `Event.resolve_by_type`, remembering what it found."""
+    try:
+        return known_event_class(type_name)
+    except ValueError:  # not an event type: Rasa's default, or its error
+        return RASA_RESOLVE_EVENT_CLASS(type_name, default)
+
+
+def no_engineio_cors_headers(_: engineio.base_server.BaseServer, environ: dict[str, Any]) -> list[Any]:
+    return []
+
+
+def check_supported(version: str = rasa.__version__) -> None:
+    if version != PINNED_RASA_VERSION:
+        raise UnsupportedRasa(
+            f"Rasa {version} is installed, but serving/rasa_patches.py was written for {PINNED_RASA_VERSION}: "
+            "run `make setup` (requirements.lock), or review every patch before changing the pin."
+        )
+    missing = [f"{owner.__name__}.{name}" for owner, name in REPLACED if not hasattr(owner, name)]
+    if missing:
+        raise UnsupportedRasa(f"Attributes serving/rasa_patches.py replaces no longer exist: {', '.join(missing)}")
+
+
+def install() -> None:
+    check_supported()
+    RemoteAction._validate_action_result = validate_action_response  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign]
+    engineio.base_server.BaseServer._cors_headers = no_engineio_cors_headers  # type: ignore[method-assign]

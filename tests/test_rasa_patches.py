@@ -1,0 +1,82 @@
+"""Each replacement in serving/rasa_patches.py behaves as the Rasa code it replaces,
+and start-up refuses a Rasa the patches were not written for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import engineio.base_server
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.utils.common import all_subclasses
+
+from serving import rasa_patches
+
+VALID = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "timestamp": None, "name": "disclaimer_shown", "value": True}],
+     "responses": [{"response": "utter_disclaimer"}]},
+    {"events": [{"event": "active_loop", "name": None}]},
+]
+INVALID = [
+    {"events": "not a list"},
+    {"events": [{"event": "slot"}]},  # a slot event without its name
+    {"responses": [1, 2]},
+    ["not an object"],
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed() -> None:
+    rasa_patches.install()
+
+
+@pytest.mark.parametrize("answer", VALID)
+def test_valid_action_responses_pass(answer: dict[str, Any]) -> None:
+    assert RemoteAction._validate_action_result is rasa_patches.validate_action_response
+    assert RemoteAction("action_show_disclaimer", None)._validate_action_result(answer) is True
+
+
+@pytest.mark.parametrize("answer", INVALID)
+def test_invalid_action_responses_fail_as_with_jsonschema_validate(answer: Any) -> None:
+    with pytest.raises(jsonschema.ValidationError) as compiled:
+        RemoteAction("action_show_disclaimer", None)._validate_action_result(answer)
+    with pytest.raises(jsonschema.ValidationError) as reference:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+    assert compiled.value.message == reference.value.message
+
+
+def test_event_classes_resolve_as_rasa_resolves_them() -> None:
+    original = rasa_patches.RASA_RESOLVE_EVENT_CLASS
+    assert Event.resolve_by_type("slot") is SlotSet
+    for event_class in all_subclasses(Event):
+        assert Event.resolve_by_type(event_class.type_name) is original(event_class.type_name)
+    assert Event.resolve_by_type("no such event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no such event")
+
+
+def test_engineio_adds_no_cors_headers_of_its_own() -> None:
+    server = engineio.AsyncServer(async_mode="sanic", cors_allowed_origins=["http://localhost:8080"])
+    environ = {"HTTP_ORIGIN": "http://localhost:8080", "REQUEST_METHOD": "OPTIONS"}
+    assert server._cors_headers(environ) == []
+    assert server.cors_allowed_origins == ["http://localhost:8080"]  # its Origin check stays on
+
+
+def test_another_rasa_version_is_refused() -> None:
+    with pytest.raises(rasa_patches.UnsupportedRasa, match=r"3\.7\.0"):
+        rasa_patches.check_supported("3.7.0")
+
+
+def test_a_missing_attribute_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(engineio.base_server.BaseServer, "_cors_headers")
+    with pytest.raises(rasa_patches.UnsupportedRasa, match=r"BaseServer\._cors_headers"):
+        rasa_patches.check_supported()
+
+
+def test_the_pinned_version_is_the_locked_one() -> None:
+    lock = (Path(__file__).resolve().parent.parent / "requirements.lock").read_text().splitlines()
+    assert f"rasa=={rasa_patches.PINNED_RASA_VERSION}" in lock
