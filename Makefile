@@ -23,7 +23,7 @@ RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml'
 
 include web/web.mk
 
-.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs clean
+.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs purge clean
 
 help:
 	@echo "make run       set up, train if the data changed, start action server + bot"
@@ -35,6 +35,7 @@ help:
 	@echo "make lint      ruff"
 	@echo "make consults  open consult requests (DONE=LM-XXXXXX marks one done)"
 	@echo "make handoffs  conversations waiting for a person (RESUME=ID resumes the bot)"
+	@echo "make purge     delete conversations older than TRACKER_RETENTION_DAYS (30; make run does it daily)"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 
 setup: $(VENV)/.installed
@@ -52,9 +53,9 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip check
 	@touch $@
 
-# The clinic database's schema (DATABASE_URL, default var/clinic.db).
+# The clinic database's schema (DATABASE_URL, default var/clinic.db, this user's only).
 migrate: $(VENV)/.installed
-	$(PY) -m clinic_db.migrate
+	umask 077 && $(PY) -m clinic_db.migrate
 
 lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements.in
@@ -66,7 +67,7 @@ $(SPACY_MODEL): $(VENV)/.installed spacy_pipeline/build.py spacy_pipeline/vocabu
 # Rasa fingerprints the spaCy pipeline by its name only, so a rebuilt pipeline
 # forces a full retrain; otherwise `rasa train` reuses what did not change.
 $(MODEL): $(SPACY_MODEL) $(RASA_DATA)
-	@mkdir -p var && start=$$(date +%s) && \
+	@umask 077 && mkdir -p var && start=$$(date +%s) && \
 	$(RASA) train --domain domain --fixed-model-name mesotherapy --out models \
 	  $(if $(filter $(SPACY_MODEL),$?),--force) && \
 	echo $$(( $$(date +%s) - start )) > var/last-training-seconds
@@ -88,6 +89,9 @@ consults: migrate
 
 handoffs: migrate
 	$(PY) -m staff.cli handoffs $(if $(RESUME),--resume $(RESUME))
+
+purge: $(VENV)/.installed
+	umask 077 && $(PY) -m privacy.retention
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -7,27 +7,27 @@ call the clinic" for what the patient asked for (a booking form also ends), and
 nothing for background actions such as the once-per-conversation disclaimer.
 FAQ answers never pass through here: they need no action server.
 
-Rasa checks every action response against its JSON schema with
-`jsonschema.validate`, which first re-validates the schema itself: about 20 ms of
-CPU per action call, a third of a busy server's time. The gateway makes Rasa use
-a validator compiled once instead (same schema, same errors).
+Only the bot may call it: every call must carry `Authorization: Bearer
+$ACTION_SERVER_TOKEN` (endpoints.yml makes Rasa send it), which is passed on to
+the action server; any other call gets 403, and nothing runs or is logged but
+the refusal.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-import jsonschema
-from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from privacy.tokens import ACTION_SERVER_TOKEN_ENV, bearer_matches
 
 logger = logging.getLogger(__name__)
 
@@ -36,27 +36,7 @@ DEFAULT_ACTION_SERVER_URL = "http://localhost:5055/webhook"
 BACKGROUND_ACTIONS = {"action_show_disclaimer"}
 UNAVAILABLE_RESPONSE = "utter_actions_unavailable"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
-
-
-@functools.cache
-def action_response_validator() -> jsonschema.protocols.Validator:
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
-def validate_action_response(_: RemoteAction, result: dict[str, Any]) -> bool:
-    """What `jsonschema.validate` does, without re-checking the schema on every call."""
-    error = jsonschema.exceptions.best_match(action_response_validator().iter_errors(result))
-    if error is not None:
-        raise error
-    return True
-
-
-def use_compiled_validator() -> None:
-    """Make Rasa check action responses with `validate_action_response` (the bot and bench/inprocess.py)."""
-    RemoteAction._validate_action_result = validate_action_response  # type: ignore[method-assign]
+ACTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def unavailable_reply(action_name: str) -> dict[str, Any]:
@@ -69,8 +49,10 @@ def unavailable_reply(action_name: str) -> dict[str, Any]:
 
 
 def requested_action(request: Request) -> str:
-    """The action named in a call; parsed only when the call failed (the body holds the whole tracker)."""
-    return str((request.json or {}).get("next_action", ""))
+    """The action named in a call, if it looks like an action name (it is logged); parsed only
+    when the call failed, since the body holds the whole tracker."""
+    name = str((request.json or {}).get("next_action", ""))
+    return name if ACTION_NAME.fullmatch(name) else "an unnamed action"
 
 
 class ActionGateway(InputChannel):
@@ -82,23 +64,29 @@ class ActionGateway(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ActionGateway:
-        use_compiled_validator()
-        return cls(os.environ.get("ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL)
+        token = os.environ.get(ACTION_SERVER_TOKEN_ENV, "")
+        if not token:
+            logger.warning("%s is not set: every custom action call will be refused", ACTION_SERVER_TOKEN_ENV)
+        return cls(os.environ.get("ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL, token)
 
-    def __init__(self, action_server_url: str) -> None:
+    def __init__(self, action_server_url: str, token: str) -> None:
         self.action_server_url = action_server_url
+        self.token = token
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         gateway = Blueprint("action_gateway", __name__)
 
         @gateway.route("/webhook", methods=["POST"])
         async def forward(request: Request) -> HTTPResponse:
+            authorization = request.headers.get("Authorization")
+            if not bearer_matches(authorization, self.token):
+                logger.warning("Refused an action call without the action server token")
+                return response.json({"error": "forbidden"}, status=403)
+            headers = {"Content-Type": "application/json", "Authorization": authorization}
             try:
                 async with (
                     aiohttp.ClientSession(timeout=TIMEOUT) as session,
-                    session.post(
-                        self.action_server_url, data=request.body, headers={"Content-Type": "application/json"}
-                    ) as answer,
+                    session.post(self.action_server_url, data=request.body, headers=headers) as answer,
                 ):
                     if answer.status < 500:
                         return response.raw(await answer.read(), status=answer.status, content_type="application/json")

@@ -1,1 +1,1 @@
-"""Protecting patients' personal data: SMS numbers sealed, old conversations purged."""
+"""Protecting patients' data: SMS numbers sealed, callers' tokens checked, old conversations purged."""

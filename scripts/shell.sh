@@ -3,9 +3,9 @@
 # server on :5055, or starts one for this session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p var
+umask 077
 
-ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 # rasa shell runs its own small server; keep it off the bot's port 5005.
 SHELL_PORT="${SHELL_PORT:-5006}"
 
@@ -15,17 +15,22 @@ actions_up() {
 }
 
 if ! actions_up; then
-  .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions-shell.log 2>&1 &
+  mkdir -p var
+  .venv/bin/python -m serving.actions > var/actions-shell.log 2>&1 &
   actions_pid=$!
   trap 'kill "$actions_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 60); do actions_up && break; sleep 0.5; done
 fi
 
 # The shell's own server has no gateway route: it calls the action server directly.
+mkdir -p var
 cat > var/shell-endpoints.yml <<YAML
 action_endpoint:
   url: "http://localhost:$ACTIONS_PORT/webhook"
+  headers:
+    Authorization: Bearer \${ACTION_SERVER_TOKEN}
 tracker_store:
   type: stores.tracker_store.ClinicTrackerStore
 YAML
-.venv/bin/rasa shell --model models/mesotherapy.tar.gz --endpoints var/shell-endpoints.yml --port "$SHELL_PORT"
+.venv/bin/python -m serving.bot shell --model models/mesotherapy.tar.gz --endpoints var/shell-endpoints.yml \
+  --port "$SHELL_PORT"

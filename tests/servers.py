@@ -34,6 +34,9 @@ TEST_CHANNEL_ENV = {
     "TWILIO_AUTH_TOKEN": TWILIO_TEST_TOKEN,
     "TWILIO_WEBHOOK_URL": "",
     "SMS_NUMBER_SECRET": "test-sms-number-secret",
+    "WEB_SESSION_SECRET": "test-web-session-secret",
+    "ACTION_SERVER_TOKEN": "test-action-server-token",
+    "RASA_API_TOKEN": API_TOKEN,
 }
 START_TIMEOUT_S = 120
 
@@ -113,7 +116,7 @@ def start_action_server(workdir: Path, database_url: str, env: dict[str, str] | 
     port = free_port()
     log = workdir / f"actions-{port}.log"
     process = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        [str(VENV_BIN / "python"), "-m", "serving.actions", "--port", str(port)],
         cwd=PROJECT_ROOT,
         env=server_env({"DATABASE_URL": database_url, **(env or {})}),
         stdout=log.open("w"),
@@ -132,6 +135,7 @@ def write_endpoints(workdir: Path) -> Path:
     path.write_text(
         "action_endpoint:\n"
         "  url: http://127.0.0.1:${BOT_PORT}/webhooks/actions/webhook\n"
+        "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
         "tracker_store:\n  type: stores.tracker_store.ClinicTrackerStore\n"
         "lock_store:\n  type: stores.lock_store.ClinicLockStore\n"
     )
@@ -157,9 +161,8 @@ def start_bot_server(
     }
     process = subprocess.Popen(
         [
-            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
-            "--endpoints", str(endpoints), "--credentials", str(credentials),
-            "--enable-api", "--auth-token", API_TOKEN, *extra_args,
+            str(VENV_BIN / "python"), "-m", "serving.bot", "run", "--model", str(MODEL), "--port", str(port),
+            "--endpoints", str(endpoints), "--credentials", str(credentials), *extra_args,
         ],
         cwd=PROJECT_ROOT,
         env=server_env(env),
@@ -177,6 +180,7 @@ class Bot:
 
     url: str
     workdir: Path | None = None
+    action_server_url: str | None = None
 
     def say(self, sender: str, text: Any, timeout_s: float = 30) -> list[dict[str, Any]]:
         status, body = self.post_raw(json.dumps({"sender": sender, "message": text}).encode(), timeout_s)
@@ -205,7 +209,7 @@ def running_assistant(workdir: Path, database_url: str) -> Iterator[tuple[Bot, R
     try:
         # The bot uses the clinic database too (SMS opt-outs).
         bot = start_bot_server(workdir, write_endpoints(workdir), actions.url, env={"DATABASE_URL": database_url})
-        yield Bot(bot.url, workdir), bot, actions
+        yield Bot(bot.url, workdir, actions.url), bot, actions
     finally:
         if bot:
             bot.stop()

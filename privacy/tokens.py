@@ -1,0 +1,13 @@
+"""Shared secrets that prove who is calling (the bot calling its action server, integrations calling REST)."""
+
+from __future__ import annotations
+
+import hmac
+
+ACTION_SERVER_TOKEN_ENV = "ACTION_SERVER_TOKEN"
+
+
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """`Authorization: Bearer <token>`, compared in constant time; never true without a token."""
+    expected = f"Bearer {token}".encode()
+    return bool(token) and hmac.compare_digest((authorization or "").encode(), expected)

@@ -1,0 +1,43 @@
+"""Start Rasa (`run` or `shell`) with the clinic's secrets, limits and patches.
+
+    python -m serving.bot run --model ... --port ... [other `rasa run` options]
+    python -m serving.bot shell --model ... [other `rasa shell` options]
+
+The bot's API token comes from RASA_API_TOKEN or var/rasa-api-token and is
+handed to Rasa inside this process: a token on the command line would be
+readable by every local user in the process list.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from serving import private_files, rasa_patches
+
+# Sanic reads SANIC_* settings from the environment. Its default body limit is
+# 100 MB; no message, tracker or action call of this bot comes near this.
+MAX_REQUEST_BYTES = 300_000
+
+
+def rasa_arguments(command: str, options: list[str]) -> list[str]:
+    if command == "run":
+        return ["run", *options, "--enable-api", "--auth-token", os.environ["RASA_API_TOKEN"]]
+    return [command, *options]
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in ("run", "shell"):
+        sys.exit("usage: python -m serving.bot run|shell [rasa options]")
+    private_files.prepare()
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
+    rasa_patches.install()
+    import rasa.__main__  # after the patches: it loads the channels and stores
+
+    # Rasa reads its options from sys.argv; this copy is not what `ps` shows.
+    sys.argv = ["rasa", *rasa_arguments(argv[0], argv[1:])]
+    rasa.__main__.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

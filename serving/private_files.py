@@ -1,0 +1,55 @@
+"""The project's var/ folder holds secrets, conversations and bookings: this user's only.
+
+Every server start makes var/ 0700 and every file in it 0600 (also files an
+older version left readable), and sets the process's umask so that what the
+process creates later (SQLite files and their -wal/-shm, logs) is 0600 too.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+PRIVATE_UMASK = 0o077
+# Environment variable -> file in var/ it is kept in when not set.
+KEPT_SECRETS = {
+    "RASA_API_TOKEN": "rasa-api-token",  # the bot's HTTP API (staff commands resume conversations)
+    "ACTION_SERVER_TOKEN": "action-server-token",  # only the bot may run custom actions
+    "SMS_NUMBER_SECRET": "sms-number-secret",  # hashing and sealing SMS phone numbers
+    "WEB_SESSION_SECRET": "web-session-secret",  # proves a website chat session id was issued here
+}
+
+
+def make_private(var_dir: Path = VAR_DIR) -> None:
+    os.umask(PRIVATE_UMASK)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    var_dir.chmod(0o700)
+    for path in var_dir.rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o700)
+        elif path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
+
+
+def kept_secret(file_name: str, var_dir: Path = VAR_DIR) -> str:
+    """A random secret made once and kept in var/ (0600), so restarts and staff commands share it."""
+    path = var_dir / file_name
+    if not path.exists() or not path.read_text().strip():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32) + "\n")
+    return path.read_text().strip()
+
+
+def provide_secrets(var_dir: Path = VAR_DIR) -> None:
+    """Each secret from the environment when set (several instances must share them), else from var/."""
+    for variable, file_name in KEPT_SECRETS.items():
+        if not os.environ.get(variable):
+            os.environ[variable] = kept_secret(file_name, var_dir)
+
+
+def prepare(var_dir: Path = VAR_DIR) -> None:
+    make_private(var_dir)
+    provide_secrets(var_dir)
