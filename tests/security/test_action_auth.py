@@ -23,8 +23,6 @@ from clinic_db.models import ConsultRequest, Handoff
 from privacy.sms_numbers import SEALED_NUMBER_KEY, seal
 from tests.servers import TEST_CHANNEL_ENV, Bot
 
-pytestmark = pytest.mark.database
-
 FORGED_NUMBER = "+12125550147"
 TRUE_TOKEN = TEST_CHANNEL_ENV["ACTION_SERVER_TOKEN"]
 
