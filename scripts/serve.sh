@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 umask 077  # var/ and everything in it: this user's only
+mkdir -p var
 
 export BOT_PORT="${BOT_PORT:-5005}"
 export ACTIONS_PORT="${ACTIONS_PORT:-5055}"

@@ -34,13 +34,24 @@ def make_private(var_dir: Path = VAR_DIR) -> None:
 
 
 def kept_secret(file_name: str, var_dir: Path = VAR_DIR) -> str:
-    """A random secret made once and kept in var/ (0600), so restarts and staff commands share it."""
+    """A random secret made once and kept in var/ (0600), so restarts and staff commands share it.
+    The bot and the action server start together: linking a finished draft into place never
+    replaces a file, so whichever comes second reads the first one's secret."""
     path = var_dir / file_name
-    if not path.exists() or not path.read_text().strip():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(32) + "\n")
-    return path.read_text().strip()
+    if not path.exists():
+        draft = var_dir / f".{file_name}.{secrets.token_hex(8)}"
+        draft.write_text(secrets.token_urlsafe(32) + "\n")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    secret = path.read_text().strip()
+    if not secret:
+        raise RuntimeError(f"{path} is empty: delete it and start again to make a new secret")
+    return secret
 
 
 def provide_secrets(var_dir: Path = VAR_DIR) -> None:

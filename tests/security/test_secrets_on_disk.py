@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,10 @@ def test_missing_secrets_are_made_once_and_kept_private(tmp_path: Path, restored
     assert {name: os.environ[name] for name in SECRET_NAMES} == first
     assert len(first["ACTION_SERVER_TOKEN"]) >= 40
     assert all(mode(path) == 0o600 for path in tmp_path.iterdir())
+
+
+def test_servers_starting_together_agree_on_a_new_secret(tmp_path: Path, restored_umask: None) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        made = set(pool.map(lambda _: private_files.kept_secret("action-server-token", tmp_path), range(32)))
+    assert len(made) == 1
+    assert [path.name for path in tmp_path.iterdir()] == ["action-server-token"]
