@@ -1,12 +1,13 @@
 """Custom actions run by the rasa-sdk action server (`rasa run actions --actions actions`)."""
 
 from actions.booking_form import ValidateConsultForm
-from actions.booking_submit import ActionCancelBooking, ActionSubmitConsult
+from actions.booking_submit import ActionCancelBooking, ActionClearBooking, ActionSubmitConsult
 from actions.disclaimer import ActionShowDisclaimer
 from actions.handoff import ActionHandoff
 
 __all__ = [
     "ActionCancelBooking",
+    "ActionClearBooking",
     "ActionHandoff",
     "ActionShowDisclaimer",
     "ActionSubmitConsult",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -11,11 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.sms_contact import UnknownTextingNumber, contact_to_save
 from actions.staff_email import notify_staff
 from clinic_db.consults import NewConsultRequest, save_consult_request
 
 logger = logging.getLogger(__name__)
 
+# Everything the patient told the booking: kept in the tracker only while it is under way.
 BOOKING_SLOTS = (
     "patient_name", "contact", "preferred_time", "treatment", "concern", "body_area",
     "contact_consent", "booking_confirmed", "field_to_change",
@@ -32,7 +35,7 @@ def consult_request_from(tracker: Tracker) -> NewConsultRequest:
         conversation_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "unknown",
         name=slot("patient_name"),
-        contact=slot("contact"),
+        contact=contact_to_save(tracker),
         preferred_time=slot("preferred_time"),
         concern=slot("treatment"),
         consent=bool(slot("contact_consent")),
@@ -50,18 +53,21 @@ class ActionSubmitConsult(Action):
             dispatcher.utter_message(response="utter_booking_needs_consent")
             return clear_booking()
         try:
-            reference, created = save_consult_request(consult_request_from(tracker))
-        except SQLAlchemyError as error:
+            # The database and SMTP calls block: in a thread, the action server keeps serving.
+            saved = await asyncio.to_thread(save_consult_request, consult_request_from(tracker))
+        except (SQLAlchemyError, UnknownTextingNumber) as error:
             logger.error("Consult request not saved: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_booking_not_saved")
             return [SlotSet("booking_confirmed", None)]
-        if created:
-            notify_staff(
-                f"New consult request {reference}",
-                f"A patient asked for a consult (reference {reference}). Run `make consults` to see it.",
+        # A repeat is flagged in `make consults`: one email per contact's open request.
+        if saved.created and saved.repeat_of is None:
+            await asyncio.to_thread(
+                notify_staff,
+                f"New consult request {saved.reference}",
+                f"A patient asked for a consult (reference {saved.reference}). Run `make consults` to see it.",
             )
-        dispatcher.utter_message(response="utter_booking_saved", booking_reference=reference)
-        return [SlotSet("booking_reference", reference), *clear_booking()]
+        dispatcher.utter_message(response="utter_booking_saved", booking_reference=saved.reference)
+        return [SlotSet("booking_reference", saved.reference), *clear_booking()]
 
 
 class ActionCancelBooking(Action):
@@ -72,4 +78,16 @@ class ActionCancelBooking(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_booking_cancelled")
+        return clear_booking()
+
+
+class ActionClearBooking(Action):
+    """Forget a booking abandoned for urgent guidance, without a word after it."""
+
+    def name(self) -> str:
+        return "action_clear_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         return clear_booking()

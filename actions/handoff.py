@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.booking_submit import clear_booking
 from actions.staff_email import notify_staff
 from clinic_db.handoffs import record_handoff
 
@@ -40,17 +42,23 @@ class ActionHandoff(Action):
     ) -> list[EventType]:
         channel = tracker.get_latest_input_channel() or "unknown"
         try:
-            handoff_id = record_handoff(tracker.sender_id, channel, handoff_reason(tracker))
+            # The database and SMTP calls block: in a thread, the action server keeps serving.
+            handoff_id, created = await asyncio.to_thread(
+                record_handoff, tracker.sender_id, channel, handoff_reason(tracker)
+            )
         except SQLAlchemyError as error:
             logger.error("Handoff not recorded: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_handoff_failed")
             return []
-        notify_staff(
-            f"Patient asked for a person (handoff {handoff_id})",
-            f"A {channel} conversation is waiting for staff (handoff {handoff_id}). "
-            "Run `make handoffs` to see it and resume the assistant when done.",
-        )
+        if created:  # staff were emailed when the open handoff was made
+            await asyncio.to_thread(
+                notify_staff,
+                f"Patient asked for a person (handoff {handoff_id})",
+                f"A {channel} conversation is waiting for staff (handoff {handoff_id}). "
+                "Run `make handoffs` to see it and resume the assistant when done.",
+            )
         dispatcher.utter_message(response="utter_handoff_done")
-        # Rasa predicts nothing more once paused, so it never logs the listen that
-        # follows an action; without it a patient's /restart would not be read as one.
-        return [ConversationPaused(), ActionExecuted("action_listen")]
+        # A booking under way is abandoned: its personal answers go. Rasa predicts
+        # nothing more once paused, so it never logs the listen that follows an
+        # action; without it a patient's /restart would not be read as one.
+        return [*clear_booking(), ConversationPaused(), ActionExecuted("action_listen")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,18 +32,27 @@ class NewConsultRequest:
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
+class SavedRequest(NamedTuple):
+    reference: str
+    created: bool
+    # The open request from the same contact that this one repeats, if any.
+    repeat_of: str | None = None
+
+
 def new_reference() -> str:
     return "LM-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def save_consult_request(request: NewConsultRequest, database_url: str | None = None) -> tuple[str, bool]:
-    """Store the request once; return (reference, created). A repeat returns the first reference."""
+def save_consult_request(request: NewConsultRequest, database_url: str | None = None) -> SavedRequest:
+    """Store the request once: a retried webhook gets the first reference back. A new
+    request while the same contact has one open is stored, flagged as a repeat."""
     key = request.dedupe_key()
     existing = _reference_for(key, database_url)
     if existing:
-        return existing, False
+        return SavedRequest(existing, created=False)
     row = ConsultRequest(
         reference=new_reference(),
+        repeat_of=_open_reference_for_contact(request.contact, database_url),
         channel=request.channel,
         name=request.name,
         contact=request.contact,
@@ -59,8 +69,8 @@ def save_consult_request(request: NewConsultRequest, database_url: str | None = 
         existing = _reference_for(key, database_url)
         if existing is None:
             raise
-        return existing, False
-    return row.reference, True
+        return SavedRequest(existing, created=False)
+    return SavedRequest(row.reference, created=True, repeat_of=row.repeat_of)
 
 
 def _reference_for(dedupe_key: str, database_url: str | None) -> str | None:
@@ -68,6 +78,18 @@ def _reference_for(dedupe_key: str, database_url: str | None) -> str | None:
         return session.execute(
             select(ConsultRequest.reference).where(ConsultRequest.dedupe_key == dedupe_key)
         ).scalar_one_or_none()
+
+
+def _open_reference_for_contact(contact: str, database_url: str | None) -> str | None:
+    """The first request from this contact that staff have not closed yet, if any."""
+    with session_scope(database_url) as session:
+        query = (
+            select(ConsultRequest.reference)
+            .where(ConsultRequest.contact == contact, ConsultRequest.status == "open")
+            .order_by(ConsultRequest.id)
+            .limit(1)
+        )
+        return session.execute(query).scalar_one_or_none()
 
 
 def open_requests(database_url: str | None = None) -> list[ConsultRequest]:

@@ -10,12 +10,21 @@ from clinic_db.models import Handoff
 REASON_MAX = 200
 
 
-def record_handoff(conversation_id: str, channel: str, reason: str, database_url: str | None = None) -> int:
-    handoff = Handoff(conversation_id=conversation_id, channel=channel, reason=reason[:REASON_MAX])
+def record_handoff(
+    conversation_id: str, channel: str, reason: str, database_url: str | None = None
+) -> tuple[int, bool]:
+    """Return (handoff id, created): a conversation already waiting for staff keeps its
+    one open handoff, however often the patient asks again."""
     with session_scope(database_url) as session:
+        waiting = session.execute(
+            select(Handoff.id).where(Handoff.conversation_id == conversation_id, Handoff.status == "open").limit(1)
+        ).scalar_one_or_none()
+        if waiting is not None:
+            return int(waiting), False
+        handoff = Handoff(conversation_id=conversation_id, channel=channel, reason=reason[:REASON_MAX])
         session.add(handoff)
         session.flush()
-        return int(handoff.id)
+        return int(handoff.id), True
 
 
 def open_handoffs(database_url: str | None = None) -> list[Handoff]:
@@ -25,7 +34,7 @@ def open_handoffs(database_url: str | None = None) -> list[Handoff]:
 
 
 def close_handoff(handoff_id: int, database_url: str | None = None) -> str | None:
-    """Mark the handoff done; return its conversation id (to resume), or None if not open."""
+    """Mark the handoff done (once its conversation is resumed); return its conversation id, or None if not open."""
     with session_scope(database_url) as session:
         conversation_id = session.execute(
             select(Handoff.conversation_id).where(Handoff.id == handoff_id, Handoff.status == "open")

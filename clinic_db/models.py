@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -34,6 +34,9 @@ class ConsultRequest(Base):
     # A hash of the conversation and the request's details, so that a retried
     # webhook or a double "yes" stores one row.
     dedupe_key = Column(String(64), nullable=False, unique=True)
+    # Another request from the same contact was still open when this one came:
+    # stored, but flagged for staff (one patient asking twice, or someone flooding).
+    repeat_of = Column(String(16), ForeignKey("consult_requests.reference", name="fk_consult_requests_repeat_of"))
 
 
 class Handoff(Base):
@@ -54,3 +57,17 @@ class SmsOptOut(Base):
     # Keyed hash of the phone number: enough to honour STOP without keeping it.
     number_hash = Column(String(64), primary_key=True)
     opted_out_at = Column(DateTime(timezone=True), nullable=False, default=utc_now)
+
+
+def limit_text_lengths(model: type) -> None:
+    """SQLite ignores VARCHAR lengths: a CHECK makes every database refuse an
+    over-long value instead of storing it (migration 0002 adds the same ones)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    for column in table.columns:
+        if isinstance(column.type, String):
+            name = f"ck_{table.name}_{column.name}_length"
+            table.append_constraint(CheckConstraint(f"length({column.name}) <= {column.type.length}", name=name))
+
+
+for _model in (ConsultRequest, Handoff, SmsOptOut):
+    limit_text_lengths(_model)

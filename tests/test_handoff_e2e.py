@@ -77,6 +77,6 @@ def test_consults_command_lists_and_closes_requests(assistant: Bot, sender: str,
         assistant.texts(sender, answer)
     listing = staff("consults", bot=assistant, database_url=clean_database)
     assert "Jo Park | jo@example.com | any time | hair loss" in listing.stdout
-    reference = listing.stdout.split()[0]
+    reference = listing.stdout.splitlines()[1].split()[0]  # under the column headers
     assert staff("consults", "--done", reference, bot=assistant, database_url=clean_database).returncode == 0
     assert "No open consult requests." in staff("consults", bot=assistant, database_url=clean_database).stdout

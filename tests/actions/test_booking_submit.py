@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_submit import BOOKING_SLOTS, ActionCancelBooking, ActionSubmitConsult
 from clinic_db.consults import open_requests
+from tests.actions.conftest import Inbox
 from tests.actions.trackers import domain, tracker
 
 pytestmark = pytest.mark.database
@@ -71,3 +72,13 @@ def test_cancel_clears_the_booking() -> None:
     events = asyncio.run(ActionCancelBooking().run(dispatcher, tracker(slots=BOOKING), domain()))
     assert dispatcher.messages[0]["response"] == "utter_booking_cancelled"
     assert {e["name"]: e["value"] for e in events} == {**dict.fromkeys(BOOKING_SLOTS), "failed_attempts": 0}
+
+
+def test_a_repeat_from_the_same_contact_is_stored_flagged_without_another_email(
+    use_database: str, inbox: Inbox
+) -> None:
+    submit(BOOKING)
+    _, again = submit({**BOOKING, "preferred_time": "friday afternoons"}, channel="sms")
+    first, repeat = sorted(open_requests(use_database), key=lambda row: row.id)
+    assert repeat.repeat_of == first.reference and again.messages[0]["booking_reference"] == repeat.reference
+    assert len(inbox.messages) == 1
