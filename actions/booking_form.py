@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -20,7 +21,7 @@ from actions.booking_fields import (
     read_treatment,
     read_yes_no,
 )
-from privacy.sms_numbers import SEALED_NUMBER_KEY, unseal
+from actions.sms_contact import describe_texting_number, names_texting_number, texting_number
 
 SlotValues = dict[str, Any]
 
@@ -52,18 +53,16 @@ QUESTION_STARTS = ("what", "how", "does", "do ", "is ", "are ", "can ", "will ",
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    return [e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+    # str(): a message payload (/intent{...}) can give an entity any JSON value.
+    return [str(e["value"]) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def slot_texts(tracker: Tracker, slot: str) -> list[str]:
+    return [str(value) for value in tracker.get_slot(slot) or []]
 
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-def latest_user_metadata(tracker: Tracker) -> dict[str, Any]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return event.get("metadata") or {}
-    return {}
 
 
 def is_question(tracker: Tracker, value: Any) -> bool:
@@ -103,7 +102,7 @@ class ValidateConsultForm(FormValidationAction):
         """Use what the patient already said they want treated (spaCy entities)."""
         if tracker.get_slot("treatment") or tracker.get_slot("requested_slot") == "treatment":
             return {}
-        known = describe_treatment(tracker.get_slot("concern") or [], tracker.get_slot("body_area") or [])
+        known = describe_treatment(slot_texts(tracker, "concern"), slot_texts(tracker, "body_area"))
         return {"treatment": known} if known else {}
 
     async def extract_preferred_time(
@@ -118,11 +117,12 @@ class ValidateConsultForm(FormValidationAction):
     async def extract_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        """On SMS, offer the number the patient texts from; the consent question confirms it."""
-        if tracker.get_slot("contact") or tracker.get_latest_input_channel() != "sms":
+        """On SMS, offer the number the patient texts from (described, never written
+        out: see actions/sms_contact.py); the consent question confirms it."""
+        if tracker.get_slot("contact"):
             return {}
-        number = unseal(latest_user_metadata(tracker).get(SEALED_NUMBER_KEY, ""))
-        return {"contact": number} if number else {}
+        number = texting_number(tracker)
+        return {"contact": describe_texting_number(number)} if number else {}
 
     def validate_patient_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -134,22 +134,26 @@ class ValidateConsultForm(FormValidationAction):
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
+        if names_texting_number(tracker, value):
+            return {"contact": value}
         return self._read("contact", value, dispatcher, tracker, read_contact)
 
     def validate_preferred_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        weekdays = entity_values(tracker, "weekday")
-        times_of_day = entity_values(tracker, "time_of_day")
-        return self._read(
-            "preferred_time", value, dispatcher, tracker, lambda text: read_preferred_time(text, weekdays, times_of_day)
+        reader = partial(
+            read_preferred_time, weekdays=entity_values(tracker, "weekday"),
+            times_of_day=entity_values(tracker, "time_of_day"),
         )
+        if tracker.get_slot("requested_slot") != "preferred_time":
+            return self._prefill("preferred_time", value, reader)
+        return self._read("preferred_time", value, dispatcher, tracker, reader)
 
     def validate_treatment(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
         if tracker.get_slot("requested_slot") != "treatment":
-            return {"treatment": value}  # filled from what the patient said earlier
+            return self._prefill("treatment", value, partial(read_treatment, mentioned=()))
         if is_question(tracker, value):
             return self._answer_question_then_ask_again("treatment", dispatcher, tracker)
         mentioned = entity_values(tracker, "concern") + entity_values(tracker, "body_area")
@@ -196,6 +200,16 @@ class ValidateConsultForm(FormValidationAction):
             return {slot: reader(text), "failed_attempts": 0}
         except InvalidAnswer as problem:
             return self._reject(slot, str(problem), dispatcher, tracker)
+
+    @staticmethod
+    def _prefill(slot: str, value: Any, reader: Callable[[str], Any]) -> SlotValues:
+        """A value taken from what the patient said before the question (entities, which a
+        message payload can set to anything): read like a typed answer; if unusable,
+        dropped without a word, so the form asks the question."""
+        try:
+            return {slot: reader(str(value))}
+        except InvalidAnswer:
+            return {slot: None}
 
     @staticmethod
     def _reject(slot: str, explanation: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:

@@ -27,12 +27,15 @@ def tracker(
     events: list[dict[str, Any]] | None = None,
     response_selector: dict[str, Any] | None = None,
     extracted: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
-    """`extracted`: slots that Rasa's action_extract_slots filled from this message."""
+    """`extracted`: slots that Rasa's action_extract_slots filled from this message;
+    `metadata`: what the channel attached to it (e.g. the sealed SMS number)."""
     all_slots = {name: spec.get("initial_value") for name, spec in domain()["slots"].items()}
     all_slots.update(slots or {})
     all_slots.update(extracted or {})
     extraction = [{"event": "slot", "name": name, "value": value} for name, value in (extracted or {}).items()]
+    message = {"event": "user", "text": text, "input_channel": channel, "metadata": metadata or {}}
     all_slots["requested_slot"] = requested_slot
     latest = {
         "text": text,
@@ -44,7 +47,7 @@ def tracker(
         sender_id="conversation-1",
         slots=all_slots,
         latest_message=latest,
-        events=[*(events or []), {"event": "user", "text": text, "input_channel": channel}, *extraction],
+        events=[*(events or []), message, *extraction],
         paused=False,
         followup_action=None,
         active_loop={"name": "consult_form"} if requested_slot else {},
