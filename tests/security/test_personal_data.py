@@ -120,6 +120,21 @@ def test_an_sms_booking_keeps_the_number_out_of_the_tracker_store(assistant: Bot
     assert row.contact == number
 
 
+@pytest.mark.database
+def test_on_sms_the_patient_can_change_the_texting_number_for_another_contact(
+    assistant: Bot, clean_database: str
+) -> None:
+    number = new_number()
+    for answer in ("i want to book a consult", "Maria Lopez", "weekday evenings", "hair loss", "1"):
+        text(assistant, number, answer)
+    assert "Which detail" in " ".join(text(assistant, number, "2"))  # change something
+    text(assistant, number, "contact")
+    assert "maria@example.com" in " ".join(text(assistant, number, "maria@example.com"))  # the summary again
+    text(assistant, number, "yes")
+    [row] = open_requests(clean_database)
+    assert row.contact == "maria@example.com"
+
+
 def test_a_booking_interrupted_by_urgent_symptoms_starts_over(assistant: Bot, sender: str) -> None:
     assistant.texts(sender, "I'd like to book a consult")
     assistant.texts(sender, "Maria Lopez")
