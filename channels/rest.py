@@ -1,5 +1,8 @@
-"""The REST channel (`/webhooks/rest/webhook`) with its input checked.
+"""The REST channel (`/webhooks/rest/webhook`): an integration API, with its input checked.
 
+Any caller may name any conversation here, so only trusted callers get in: those
+on this machine (loopback), and others that send `Authorization: Bearer
+$REST_API_TOKEN`; without the token set, no other address gets in at all (403).
 Rasa's own RestInput answers a body that is not a JSON object with a server
 error and logs the patient's text when something fails; this one answers bad
 requests with 400, long or empty messages with a polite reply, and logs no text.
@@ -7,7 +10,8 @@ requests with 400, long or empty messages with a polite reply, and logs no text.
 
 from __future__ import annotations
 
-import json
+import hmac
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,30 +20,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.screening import ask_assistant, patient_blueprint, screening_reply
+from channels.rate_limits import RATE_LIMITED_REPLY, client_address, is_loopback, rate_limits
+from channels.screening import ask_assistant, metadata_problem, patient_blueprint, screening_reply
 
 MAX_SENDER_CHARS = 128
-# Metadata is stored with every message: keep it small and flat enough to encode.
-MAX_METADATA_DEPTH = 10
-MAX_METADATA_CHARS = 4096
-
-
-def metadata_problem(metadata: Any) -> str | None:
-    if metadata is None:
-        return None
-    if not isinstance(metadata, dict):
-        return "'metadata' must be an object"
-    pending, depth = [(metadata, 1)], 0
-    while pending:  # iterative: a hostile body must not exhaust the stack here
-        value, level = pending.pop()
-        depth = max(depth, level)
-        if depth > MAX_METADATA_DEPTH:
-            return f"'metadata' may be nested at most {MAX_METADATA_DEPTH} levels"
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
-        pending.extend((child, level + 1) for child in children)
-    if len(json.dumps(metadata)) > MAX_METADATA_CHARS:
-        return f"'metadata' may be at most {MAX_METADATA_CHARS} characters"
-    return None
 
 
 def parse_body(request: Request) -> tuple[str, str, dict[str, Any] | None] | str:
@@ -66,15 +50,35 @@ class PatientRestInput(InputChannel):
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> PatientRestInput:
+        return cls(os.environ.get((credentials or {}).get("api_token_env", "REST_API_TOKEN"), ""))
+
+    def __init__(self, api_token: str = "") -> None:
+        self.expected_authorization = f"Bearer {api_token}".encode() if api_token else None
+
+    def is_trusted(self, request: Request) -> bool:
+        if is_loopback(client_address(request)):
+            return True
+        if self.expected_authorization is None:
+            return False
+        given = request.headers.get("Authorization", "").encode("utf-8", errors="replace")
+        return hmac.compare_digest(given, self.expected_authorization)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rate_limits()  # a bad limit in the environment stops the start-up, not a patient's message
         webhook = patient_blueprint("patient_rest_webhook")
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.is_trusted(request):
+                return response.json({"error": "a valid API token is required from this address"}, status=403)
             parsed = parse_body(request)
             if isinstance(parsed, str):
                 return response.json({"error": parsed}, status=400)
             sender, text, metadata = parsed
+            if not rate_limits().allows(sender, client_address(request)):
+                return response.json({"error": RATE_LIMITED_REPLY}, status=429)
             refusal = screening_reply(text)
             if refusal:
                 return response.json([{"recipient_id": sender, "text": refusal}])

@@ -4,6 +4,7 @@ hands the message over."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
@@ -64,6 +65,34 @@ def screening_reply(text: str) -> str | None:
         return TOO_LONG_REPLY
     if any("\ud800" <= character <= "\udfff" for character in text):  # broken UTF-16 from a client
         return UNREADABLE_REPLY
+    return None
+
+
+# Metadata is stored with every message: keep it small and flat enough to encode.
+MAX_METADATA_DEPTH = 10
+MAX_METADATA_CHARS = 4096
+# What JSON holds; socket.io can also carry binary attachments, which have no place here.
+JSON_VALUE_TYPES = (dict, list, str, int, float, bool, type(None))
+
+
+def metadata_problem(metadata: Any) -> str | None:
+    """What is wrong with a message's metadata (shared by the REST and socket channels), else None."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return "'metadata' must be an object"
+    pending, depth = [(metadata, 1)], 0
+    while pending:  # iterative: a hostile body must not exhaust the stack here
+        value, level = pending.pop()
+        if not isinstance(value, JSON_VALUE_TYPES):
+            return "'metadata' may hold only JSON values"
+        depth = max(depth, level)
+        if depth > MAX_METADATA_DEPTH:
+            return f"'metadata' may be nested at most {MAX_METADATA_DEPTH} levels"
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+        pending.extend((child, level + 1) for child in children)
+    if len(json.dumps(metadata)) > MAX_METADATA_CHARS:
+        return f"'metadata' may be at most {MAX_METADATA_CHARS} characters"
     return None
 
 

@@ -2,8 +2,11 @@
 
 Unlike Rasa's built-in Twilio channel this one checks Twilio's signature,
 answers in the same HTTP response with TwiML (no outbound API call from the
-event loop), turns buttons into numbered choices, honours STOP/START/HELP and
-never uses the phone number as the conversation id.
+event loop), turns buttons into numbered choices, honours STOP/START/HELP,
+never uses the phone number as the conversation id, handles each MessageSid once
+(a replayed or retried request gets empty TwiML) and limits each number's pace.
+All SMS come from Twilio's servers, so a limit per client address would throttle
+every patient at once: the limit here is per conversation (number).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.request_validator import RequestValidator
 
+from channels.rate_limits import RATE_LIMITED_REPLY, rate_limits
 from channels.screening import SORRY_REPLY, ask_assistant, patient_blueprint, screening_reply
 from channels.sms_replies import button_payload, sms_bodies, twiml
 from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
@@ -81,6 +85,7 @@ class TwilioSmsInput(InputChannel):
         return self.validator.validate(url, params, request.headers.get("X-Twilio-Signature", ""))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rate_limits()  # a bad limit in the environment stops the start-up, not a patient's message
         webhook = patient_blueprint("twilio_sms_webhook")
 
         @webhook.route("/webhook", methods=["POST"])
@@ -95,6 +100,9 @@ class TwilioSmsInput(InputChannel):
             number, text = params.get("From"), params.get("Body")
             if not number or text is None:
                 return response.text("missing From or Body", status=400)
+            message_id = params.get("MessageSid")
+            if message_id and not rate_limits().first_delivery(message_id):
+                return twiml_response([])  # Twilio's retry, or a replay: handled already
             try:
                 return twiml_response(await self.answer(request, on_new_message, number, text))
             except SQLAlchemyError as error:  # opt-outs live in the clinic database
@@ -116,12 +124,14 @@ class TwilioSmsInput(InputChannel):
             return [OPT_IN_REPLY]
         if await asyncio.to_thread(is_opted_out, keyed):
             return []
+        sender = sender_id_for(number)
+        if not rate_limits().allows(sender):
+            return [RATE_LIMITED_REPLY] if rate_limits().first_sms_notice(sender) else []
         if keyword in HELP_WORDS:
             return [HELP_REPLY]
         refusal = screening_reply(text)
         if refusal:
             return [refusal]
-        sender = sender_id_for(number)
         if keyword.rstrip(".)").isdigit():
             text = button_payload(text, await last_buttons(request, sender)) or text
         metadata = {SEALED_NUMBER_KEY: seal(number)}
