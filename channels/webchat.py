@@ -7,6 +7,16 @@ refuses (HTTP 400) a handshake whose Origin is not in the `cors_allowed_origins`
 credentials key (a list or a comma-separated string), else $WEB_ORIGIN, else
 http://localhost:8080, and screens messages like the REST channel does.
 
+A widget's conversation belongs to the browser that holds its id. Rasa lets a
+client `session_request` any id (a REST or SMS conversation's too), then hear
+its replies and type into it. Here the server issues every id: `web-`, 128
+random bits and an HMAC tag keyed with $WEB_SESSION_SECRET, so any bot server
+sharing the secret recognises its own ids without shared state, and no id can
+name a REST or SMS conversation. A `session_request` for an id the server did
+not issue gets a new session; messages go to the session bound to the socket,
+whatever the event says. rasa-webchat keeps the issued id in localStorage and
+asks for it again after a reload, so the conversation carries on.
+
 The CORS response headers for the polling transport still come from `rasa run
 --cors ORIGIN` (Sanic-CORS) only: if engine.io added its own too, browsers would
 see two Access-Control-Allow-Origin headers and refuse the handshake.
@@ -14,17 +24,55 @@ see two Access-Control-Allow-Origin headers and refuse the handshake.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import os
+import re
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.screening import hand_over, screening_reply
+from channels.rate_limits import RATE_LIMITED_REPLY, client_address, rate_limits
+from channels.screening import hand_over, metadata_problem, screening_reply
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_WEB_ORIGIN = "http://localhost:8080"
+SECRET_ENV = "WEB_SESSION_SECRET"
+SESSION_ID = re.compile(r"web-(?P<nonce>[0-9a-f]{32})-(?P<tag>[0-9a-f]{32})")
+# engine.io reads a whole packet before socket.io looks at it (its default is 1 MB);
+# a message is at most 2,000 characters and 4,096 of metadata.
+MAX_PACKET_BYTES = 256_000
+UNREADABLE_EVENT_REPLY = "Sorry, I couldn't read that message. Please reload the page and try again."
+
+
+def _tag(nonce: str) -> str:
+    secret = os.environ.get(SECRET_ENV, "")
+    if not secret:
+        raise RuntimeError(f"{SECRET_ENV} is not set: the chat widget needs it to issue conversation ids")
+    return hmac.new(secret.encode(), f"web-session:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def new_session_id() -> str:
+    nonce = secrets.token_hex(16)
+    return f"web-{nonce}-{_tag(nonce)}"
+
+
+def is_issued(session_id: Any) -> bool:
+    """Whether a server sharing this secret issued the id (a session_request may carry anything)."""
+    match = SESSION_ID.fullmatch(session_id) if isinstance(session_id, str) else None
+    return match is not None and hmac.compare_digest(match["tag"], _tag(match["nonce"]))
+
+
+def message_problem(data: Any) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        return "no text"
+    return metadata_problem(data.get("metadata"))
 
 
 def allowed_origins(configured: str | list[str] | None) -> list[str]:
@@ -53,16 +101,50 @@ class ClinicSocketIOInput(SocketIOInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        async def screened(message: UserMessage) -> None:
-            refusal = screening_reply(message.text or "")
-            if refusal:
-                await message.output_channel.send_text_message(message.sender_id, refusal)
-            else:
-                await hand_over(on_new_message, message)
-
-        blueprint = super().blueprint(screened)
+        """Rasa's blueprint (health route, connect, disconnect) with the session and message handlers replaced."""
+        rate_limits()  # a bad limit in the environment stops the start-up, not a patient's message
+        blueprint = super().blueprint(on_new_message)
         assert self.sio is not None
-        engine = self.sio.eio
+        sio = self.sio
+        engine = sio.eio
         engine.cors_allowed_origins = getattr(self, "allowed_origins", None) or allowed_origins(None)
         engine._cors_headers = lambda environ: []  # headers: `rasa run --cors` (see above)
+        engine.max_http_buffer_size = MAX_PACKET_BYTES
+
+        async def tell(sid: str, text: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
+
+        async def session_request(sid: str, data: Any = None) -> None:  # an emit may carry no data
+            wanted = data.get("session_id") if isinstance(data, dict) else None
+            session_id = wanted if is_issued(wanted) else new_session_id()
+            for room in sio.rooms(sid, namespace=self.namespace):
+                if room != sid:  # a socket follows one conversation at a time
+                    sio.leave_room(sid, room, namespace=self.namespace)
+            await sio.save_session(sid, {"session_id": session_id}, namespace=self.namespace)
+            sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            session_id = (await sio.get_session(sid, namespace=self.namespace)).get("session_id")
+            if session_id is None:
+                logger.debug("socket.io message before session_request: ignored")
+                return
+            if message_problem(data):
+                await tell(sid, UNREADABLE_EVENT_REPLY)
+                return
+            address = client_address(sio.get_environ(sid, namespace=self.namespace)["sanic.request"])
+            if not rate_limits().allows(session_id, address):
+                await tell(sid, RATE_LIMITED_REPLY)
+                return
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            text = data["message"]
+            refusal = screening_reply(text)
+            if refusal:
+                await output.send_text_message(session_id, refusal)
+                return
+            message = UserMessage(text, output, session_id, input_channel=self.name(), metadata=data.get("metadata"))
+            await hand_over(on_new_message, message)
+
+        sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, user_uttered, namespace=self.namespace)
         return blueprint

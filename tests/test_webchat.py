@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 import pytest
 import websockets
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from rasa.core.channels.channel import UserMessage
 
 from channels.screening import EMPTY_MESSAGE_REPLY, TOO_LONG_REPLY
 from channels.webchat import ClinicSocketIOInput
+from tests.security.socket_chat import ChatSocket
 from tests.servers import API_TOKEN, PROJECT_ROOT, start_action_server, start_bot_server, write_endpoints
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -168,7 +168,7 @@ def test_patient_chats_on_the_clinic_page(web_stack: WebStack, page: Page) -> No
     shows(page.locator(".rw-client", has_text="how many sessions will I need?"))
     shows(bot_says.filter(has_text="three to 15 times"))
     shows(bot_says.filter(has_text="anything else"))
-    assert stored_session_id(page) == session_id
+    assert stored_session_id(page) == session_id and session_id.startswith("web-")  # issued by the server
 
     # ...and the bot still answers in it: the reloaded page joined the session's room again.
     ask(page, "how many sessions will I need?")
@@ -266,27 +266,18 @@ def test_allowed_origins_come_from_credentials_or_web_origin(monkeypatch: pytest
         origins({"cors_allowed_origins": "*"})
 
 
-def test_socket_messages_are_screened_like_rest() -> None:
-    async def chat(*texts: str) -> tuple[list[str], list[Any]]:
-        channel = ClinicSocketIOInput.from_credentials({"cors_allowed_origins": "http://localhost:8080"})
-        assert isinstance(channel, ClinicSocketIOInput)
-        reached: list[str] = []
+def test_socket_messages_are_screened_like_rest(web_stack: WebStack) -> None:
+    async def chat() -> list[Any]:
+        socket = ChatSocket(web_stack.bot, headers={"Origin": web_stack.site})
+        try:
+            await socket.open()
+            for count, text in enumerate(["  ", "x" * 2001], start=1):
+                await socket.say(text)
+                assert await socket.heard_at_least(count)
+            await socket.say("how many sessions will I need?")
+            assert await socket.hears("three to 15 times")
+            return socket.heard
+        finally:
+            await socket.close()
 
-        async def on_new_message(message: UserMessage) -> None:
-            reached.append(message.text or "")
-
-        channel.blueprint(on_new_message)
-        assert channel.sio is not None
-        sent: list[Any] = []
-
-        async def emit(event: str, data: Any, room: str | None = None, **_: Any) -> None:
-            sent.append(data)
-
-        channel.sio.emit = emit  # type: ignore[method-assign]
-        for text in texts:
-            await channel.sio.handlers["/"]["user_uttered"]("sid-1", {"message": text})
-        return reached, sent
-
-    reached, sent = run_async(chat("  ", "x" * 2001, "how many sessions will I need?"))
-    assert reached == ["how many sessions will I need?"]
-    assert sent == [{"text": EMPTY_MESSAGE_REPLY}, {"text": TOO_LONG_REPLY}]
+    assert run_async(chat())[:2] == [{"text": EMPTY_MESSAGE_REPLY}, {"text": TOO_LONG_REPLY}]
