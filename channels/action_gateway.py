@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ACTION_SERVER_URL = "http://localhost:5055/webhook"
 # Actions whose failure the patient need not hear about.
-BACKGROUND_ACTIONS = {"action_show_disclaimer"}
+BACKGROUND_ACTIONS = {"action_show_disclaimer", "action_clear_booking"}
 UNAVAILABLE_RESPONSE = "utter_actions_unavailable"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 ACTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
