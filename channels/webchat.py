@@ -24,18 +24,22 @@ see two Access-Control-Allow-Origin headers and refuse the handshake.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import json
 import logging
 import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio.packet import Packet
 
 from channels.rate_limits import RATE_LIMITED_REPLY, client_address, rate_limits
 from channels.screening import hand_over, metadata_problem, screening_reply
@@ -49,6 +53,19 @@ SESSION_ID = re.compile(r"web-(?P<nonce>[0-9a-f]{32})-(?P<tag>[0-9a-f]{32})")
 # a message is at most 2,000 characters and 4,096 of metadata.
 MAX_PACKET_BYTES = 256_000
 UNREADABLE_EVENT_REPLY = "Sorry, I couldn't read that message. Please reload the page and try again."
+
+
+class TooLargeNumber:
+    """An integer of over 100 digits in an event: engine.io's JSON raises on it (and logs a traceback);
+    here it becomes a value that no check accepts."""
+
+
+def _bounded_int(digits: str) -> int | TooLargeNumber:
+    return int(digits) if len(digits) <= 100 else TooLargeNumber()
+
+
+class BoundedNumbersPacket(Packet):
+    json = SimpleNamespace(dumps=json.dumps, loads=functools.partial(json.loads, parse_int=_bounded_int))
 
 
 def _tag(nonce: str) -> str:
@@ -110,41 +127,65 @@ class ClinicSocketIOInput(SocketIOInput):
         engine.cors_allowed_origins = getattr(self, "allowed_origins", None) or allowed_origins(None)
         engine._cors_headers = lambda environ: []  # headers: `rasa run --cors` (see above)
         engine.max_http_buffer_size = MAX_PACKET_BYTES
+        sio.packet_class = BoundedNumbersPacket  # this server's packets only (Rasa's json= would patch every one)
 
-        async def tell(sid: str, text: str) -> None:
-            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
+        # A client may also emit events named "connect" or "disconnect", with any data: Rasa's own
+        # handlers for those (JWT check, log line) must not raise on the odd arguments.
+        rasa_handlers = dict(sio.handlers[self.namespace or "/"])
 
-        async def session_request(sid: str, data: Any = None) -> None:  # an emit may carry no data
-            wanted = data.get("session_id") if isinstance(data, dict) else None
-            session_id = wanted if is_issued(wanted) else new_session_id()
-            for room in sio.rooms(sid, namespace=self.namespace):
-                if room != sid:  # a socket follows one conversation at a time
-                    sio.leave_room(sid, room, namespace=self.namespace)
-            await sio.save_session(sid, {"session_id": session_id}, namespace=self.namespace)
-            sio.enter_room(sid, session_id, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+        async def connect(sid: str, environ: Any = None, auth: Any = None, *_: Any) -> bool:
+            return bool(await rasa_handlers["connect"](sid, environ, auth if isinstance(auth, dict) else None))
+
+        async def disconnect(sid: str, *_: Any) -> None:
+            await rasa_handlers["disconnect"](sid)
 
         async def user_uttered(sid: str, data: Any = None) -> None:
-            session_id = (await sio.get_session(sid, namespace=self.namespace)).get("session_id")
-            if session_id is None:
-                logger.debug("socket.io message before session_request: ignored")
-                return
-            if message_problem(data):
-                await tell(sid, UNREADABLE_EVENT_REPLY)
-                return
-            address = client_address(sio.get_environ(sid, namespace=self.namespace)["sanic.request"])
-            if not rate_limits().allows(session_id, address):
-                await tell(sid, RATE_LIMITED_REPLY)
-                return
-            output = SocketIOOutput(sio, self.bot_message_evt)
-            text = data["message"]
-            refusal = screening_reply(text)
-            if refusal:
-                await output.send_text_message(session_id, refusal)
-                return
-            message = UserMessage(text, output, session_id, input_channel=self.name(), metadata=data.get("metadata"))
-            await hand_over(on_new_message, message)
+            await self.receive(on_new_message, sid, data)
 
-        sio.on("session_request", session_request, namespace=self.namespace)
-        sio.on(self.user_message_evt, user_uttered, namespace=self.namespace)
+        for event, handler in [
+            ("connect", connect), ("disconnect", disconnect),
+            ("session_request", self.start_session), (self.user_message_evt, user_uttered),
+        ]:
+            sio.on(event, handler, namespace=self.namespace)
         return blueprint
+
+    async def start_session(self, sid: str, data: Any = None) -> None:  # an emit may carry no data
+        """Binds the socket to the session it asks for if this server issued it, else to a new one."""
+        assert self.sio is not None
+        wanted = data.get("session_id") if isinstance(data, dict) else None
+        session_id = wanted if is_issued(wanted) else new_session_id()
+        for room in self.sio.rooms(sid, namespace=self.namespace):
+            if room != sid:  # a socket follows one conversation at a time
+                self.sio.leave_room(sid, room, namespace=self.namespace)
+        await self.sio.save_session(sid, {"session_id": session_id}, namespace=self.namespace)
+        self.sio.enter_room(sid, session_id, namespace=self.namespace)
+        await self.sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+    async def receive(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sid: str, data: Any) -> None:
+        """A patient's message, for the session bound to the socket whatever the event names."""
+        assert self.sio is not None
+        session_id = (await self.sio.get_session(sid, namespace=self.namespace)).get("session_id")
+        if session_id is None:
+            logger.debug("socket.io message before session_request: ignored")
+            return
+        if message_problem(data):
+            await self.tell(sid, UNREADABLE_EVENT_REPLY)
+            return
+        address = client_address(self.sio.get_environ(sid, namespace=self.namespace)["sanic.request"])
+        if not rate_limits().allows(session_id, address):
+            await self.tell(sid, RATE_LIMITED_REPLY)
+            return
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        refusal = screening_reply(data["message"])
+        if refusal:
+            await output.send_text_message(session_id, refusal)
+            return
+        message = UserMessage(
+            data["message"], output, session_id, input_channel=self.name(), metadata=data.get("metadata")
+        )
+        await hand_over(on_new_message, message)
+
+    async def tell(self, sid: str, text: str) -> None:
+        """A bot message to this socket only."""
+        assert self.sio is not None
+        await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
