@@ -1,4 +1,4 @@
-"""Hypothesis fuzzing of the REST and SMS webhooks on the real, running bot server.
+"""Hypothesis fuzzing of the REST and SMS webhooks and the widget's socket.io events on the real, running bot server.
 
 Every generated request must get an HTTP answer below 500 within RESPONSE_BOUND_S;
 well-formed ones must get the documented answer (a JSON list on REST, TwiML on SMS).
@@ -8,6 +8,7 @@ and phone numbers come from small fixed pools so the tracker store stays bounded
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import urllib.error
@@ -23,8 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
+from channels.webchat import UNREADABLE_EVENT_REPLY
+from serving.bot import MAX_REQUEST_BYTES
 from staff.cli import addressable
+from tests.security.socket_chat import ChatSocket
 from tests.servers import API_TOKEN, TWILIO_TEST_TOKEN, Bot
+from tests.test_sms_e2e import new_message_sid
 
 RESPONSE_BOUND_S = 10.0
 REQUEST_TIMEOUT_S = 30.0
@@ -50,6 +55,7 @@ EXAMPLES = {
     "sms_huge": 25,
     "sms_booking_echo": 15,
     "methods": 60,
+    "socket_events": 150,
 }
 MIN_TOTAL_CASES = 2000
 
@@ -462,8 +468,8 @@ MEGABYTE = 1_000_000
 
 @st.composite
 def huge_rest_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
-    """(body, message): about 1 MB of bytes, or a message just over the limit; message is None when refused
-    (malformed, or metadata over channels/rest.py's limit)."""
+    """(body, message): about 1 MB of bytes (over the server's request size limit: 413), or a message just over
+    the channel's limit; message is None when refused."""
     size = draw(st.integers(MEGABYTE - 1000, MEGABYTE + 1000))
     kind = draw(st.sampled_from(["raw", "message", "metadata", "sender", "over_limit"]))
     if kind == "raw":
@@ -472,8 +478,9 @@ def huge_rest_bodies(draw: st.DrawFn) -> tuple[bytes, str | None]:
     if kind == "over_limit":
         text = repeat_to(draw(st.text(min_size=1, max_size=8).filter(str.strip)), draw(st.integers(2001, 2050)))
         return json.dumps({"sender": draw(st.sampled_from(SENDERS)), "message": text}).encode(), text
-    if kind == "message":
-        text = repeat_to(draw(st.sampled_from(["a", "😀", "how many sessions "])), size)
+    if kind == "message":  # about `size` bytes once JSON-escaped ("😀" takes 12): past that the server resets
+        pattern = draw(st.sampled_from(["a", "😀", "how many sessions "]))
+        text = repeat_to(pattern, size * len(pattern) // (len(json.dumps(pattern)) - 2))
         return json.dumps({"sender": HUGE_SENDER, "message": text}).encode(), text
     if kind == "sender":
         return json.dumps({"sender": "s" * size, "message": "hi"}).encode(), None
@@ -489,7 +496,9 @@ def test_rest_huge_bodies(assistant: Bot) -> None:
     def run(case: tuple[bytes, str | None]) -> None:
         body, message = case
         exchange = post_rest(assistant, name, body)
-        if message is None:
+        if len(body) > MAX_REQUEST_BYTES:
+            assert exchange.status == 413, exchange.describe(assistant)
+        elif message is None:
             check_rest_refusal(assistant, exchange)
         else:
             check_rest_replies(assistant, exchange, json.loads(body)["sender"], message)
@@ -525,6 +534,8 @@ OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
 OPT_IN_WORDS = {"start", "unstop"}
 # Whether a number is opted out, as far as this session's STOP and START tell (the clinic database may be older).
 OPTED_OUT: dict[str, bool] = {}
+# The channel handles each MessageSid once: a signed request that repeats one gets empty TwiML.
+SEEN_MESSAGE_SIDS: set[str] = set()
 
 
 def sms_texts(signed: bool) -> st.SearchStrategy[str]:
@@ -646,7 +657,13 @@ def test_sms_fuzzed_forms_get_twiml_or_a_4xx(assistant: Bot) -> None:
         assert exchange.status == expected, f"expected HTTP {expected}\n{exchange.describe(assistant)}"
         if expected == 200:
             fields = dict(case.pairs)
-            check_sms_answer(assistant, exchange, fields["From"], fields["Body"])
+            message_sid = fields.get("MessageSid", "")
+            if message_sid in SEEN_MESSAGE_SIDS:
+                assert check_twiml(assistant, exchange) == [], f"a replay was answered\n{exchange.describe(assistant)}"
+            else:
+                check_sms_answer(assistant, exchange, fields["From"], fields["Body"])
+            if message_sid:  # the channel de-duplicates only requests that carry one
+                SEEN_MESSAGE_SIDS.add(message_sid)
 
     run()
     assert STATS.cases[name] >= EXAMPLES[name]
@@ -717,6 +734,64 @@ def test_sms_booking_echoes_fuzzed_answers_as_valid_twiml(assistant: Bot) -> Non
     assert STATS.cases[name] >= EXAMPLES[name]
 
 
+# --- socket.io -----------------------------------------------------------------------------------------------------
+# What a script can send the widget's socket: any event name, any data. The server answers (a malformed message gets
+# a polite reply) or ignores; it never raises, and the socket stays connected.
+
+SOCKET_EVENTS = ["user_uttered", "session_request", "bot_uttered", "message", "connect", "disconnect", "", "__proto__"]
+session_ids = st.one_of(st.none(), st.sampled_from([*SENDERS, "web-" + "0" * 32 + "-" + "0" * 32]), json_values)
+socket_messages = st.fixed_dictionaries(
+    {},
+    optional={"message": messages_any, "session_id": session_ids, "metadata": metadata_any, "customData": json_values},
+)
+socket_events = st.tuples(st.sampled_from(SOCKET_EVENTS) | st.text(max_size=12), socket_messages | json_values)
+
+
+def is_malformed_message(data: Any) -> bool:
+    """What channels/webchat.py answers with UNREADABLE_EVENT_REPLY, computed independently of it."""
+    return not isinstance(data, dict) or not isinstance(data.get("message"), str) or not small_metadata(
+        data.get("metadata")
+    )
+
+
+def bot_log_tracebacks(bot: Bot) -> int:
+    assert bot.workdir is not None
+    return sum(path.read_text(errors="replace").count("Traceback") for path in bot.workdir.glob("bot-*.log"))
+
+
+async def socket_exchange(bot: Bot, events: list[tuple[str, Any]]) -> None:
+    chat = ChatSocket(bot.url)
+    try:
+        await chat.open()
+        for event, data in events:
+            chat.heard.clear()
+            await chat.client.emit(event, data)
+            if event == "user_uttered" and is_malformed_message(data):
+                assert await chat.hears(UNREADABLE_EVENT_REPLY), f"no answer to {event!r} {data!r:.300}"
+            elif event == "session_request":
+                confirmed = await asyncio.wait_for(chat.confirmed.get(), 10)
+                assert isinstance(confirmed, str), f"no session for {data!r:.300}"
+        await asyncio.sleep(0.2)
+        assert chat.client.connected, f"the server dropped the socket after {events!r:.600}"
+    finally:
+        await chat.close()
+
+
+def test_socket_fuzzed_events_are_answered_or_ignored(assistant: Bot) -> None:
+    name = "socket_events"
+    tracebacks = bot_log_tracebacks(assistant)
+
+    @fuzz_settings(name)
+    @given(events=st.lists(socket_events, min_size=1, max_size=4))
+    def run(events: list[tuple[str, Any]]) -> None:
+        STATS.cases[name] += 1
+        asyncio.run(socket_exchange(assistant, events))
+
+    run()
+    assert STATS.cases[name] >= EXAMPLES[name]
+    assert bot_log_tracebacks(assistant) == tracebacks, bot_log_tail(assistant)
+
+
 # --- both --------------------------------------------------------------------------------------------------------
 
 
@@ -742,14 +817,15 @@ def test_other_methods_and_paths_never_a_server_error(assistant: Bot) -> None:
 TWILIO_INBOUND_SMS = [  # what Twilio posts for an inbound SMS; city and ZIP are often blank
     ("ToCountry", "US"), ("ToState", "NY"), ("SmsMessageSid", "SM" + "1" * 32), ("NumMedia", "0"), ("ToCity", ""),
     ("FromZip", ""), ("SmsSid", "SM" + "1" * 32), ("FromState", "NY"), ("SmsStatus", "received"), ("FromCity", ""),
-    ("FromCountry", "US"), ("To", "+15550100"), ("ToZip", ""), ("NumSegments", "1"), ("MessageSid", "SM" + "1" * 32),
-    ("AccountSid", "AC" + "1" * 32), ("ApiVersion", "2010-04-01"),
-]
+    ("FromCountry", "US"), ("To", "+15550100"), ("ToZip", ""), ("NumSegments", "1"), ("AccountSid", "AC" + "1" * 32),
+    ("ApiVersion", "2010-04-01"),
+]  # and a MessageSid of its own for each message
 # Numbers of their own, which no fuzzed STOP can have opted out.
 REGRESSION_NUMBERS = [f"+1415555{9400 + i:04d}" for i in range(2)]
 
 
 def sms_turn_pairs(bot: Bot, pairs: list[tuple[str, str]]) -> list[str]:
+    pairs = [*pairs, ("MessageSid", new_message_sid())]
     return check_twiml(bot, post_sms(bot, "regressions", SmsCase(pairs, "signed", FORM)))
 
 

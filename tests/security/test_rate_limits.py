@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 import xml.etree.ElementTree as ET
 
-from channels.rate_limits import DEFAULT_PER_ADDRESS, DEFAULT_PER_CONVERSATION, RATE_LIMITED_REPLY
+from channels.rate_limits import DEFAULT_PER_ADDRESS, DEFAULT_PER_CONVERSATION, RATE_LIMITED_REPLY, RateLimits
 from tests.security.conftest import REST_TOKEN, GuardedBot, forwarded_for
 from tests.security.socket_chat import ChatSocket
 from tests.servers import Bot
@@ -16,6 +17,7 @@ from tests.test_sms_e2e import new_message_sid, new_number, post_sms
 
 PER_CONVERSATION = int(DEFAULT_PER_CONVERSATION.split("/")[0])
 PER_ADDRESS = int(DEFAULT_PER_ADDRESS.split("/")[0])
+REDIS_URL = "redis://127.0.0.1:6379/5"  # as tests/test_lock_store.py
 BLANK = " "  # answered by the channel itself: the quickest message that still counts
 
 
@@ -69,3 +71,11 @@ def test_socket_session_limit(guarded_bot: GuardedBot) -> None:
             await chat.close()
 
     asyncio.run(scenario())
+
+
+def test_bot_servers_sharing_redis_share_the_counts() -> None:
+    """With REDIS_URL, another server behind the load balancer gives no fresh allowance, nor a replay a second run."""
+    first, second = (RateLimits(REDIS_URL, "2/minute", DEFAULT_PER_ADDRESS) for _ in range(2))
+    conversation, message_sid = f"limits-{uuid.uuid4().hex}", new_message_sid()
+    assert [first.allows(conversation), second.allows(conversation), first.allows(conversation)] == [True, True, False]
+    assert [first.first_delivery(message_sid), second.first_delivery(message_sid)] == [True, False]
