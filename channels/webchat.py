@@ -17,9 +17,8 @@ not issue gets a new session; messages go to the session bound to the socket,
 whatever the event says. rasa-webchat keeps the issued id in localStorage and
 asks for it again after a reload, so the conversation carries on.
 
-The CORS response headers for the polling transport still come from `rasa run
---cors ORIGIN` (Sanic-CORS) only: if engine.io added its own too, browsers would
-see two Access-Control-Allow-Origin headers and refuse the handshake.
+The CORS response headers for the polling transport come from `rasa run --cors
+ORIGIN` (Sanic-CORS) only: serving/rasa_patches.py turns engine.io's own off.
 """
 
 from __future__ import annotations
@@ -125,7 +124,6 @@ class ClinicSocketIOInput(SocketIOInput):
         sio = self.sio
         engine = sio.eio
         engine.cors_allowed_origins = getattr(self, "allowed_origins", None) or allowed_origins(None)
-        engine._cors_headers = lambda environ: []  # headers: `rasa run --cors` (see above)
         engine.max_http_buffer_size = MAX_PACKET_BYTES
         sio.packet_class = BoundedNumbersPacket  # this server's packets only (Rasa's json= would patch every one)
 

@@ -37,6 +37,9 @@ TEST_CHANNEL_ENV = {
     "WEB_SESSION_SECRET": "test-web-session-secret",
     "ACTION_SERVER_TOKEN": "test-action-server-token",
     "RASA_API_TOKEN": API_TOKEN,
+    # Fuzzing and the answer sets send thousands of messages from a few senders; the
+    # security tests start their own server with the real limits (tests/security/conftest.py).
+    "RATE_LIMIT_PER_CONVERSATION": "100000/minute",
 }
 START_TIMEOUT_S = 120
 
