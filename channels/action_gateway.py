@@ -15,9 +15,11 @@ the refusal.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -37,6 +39,7 @@ BACKGROUND_ACTIONS = {"action_show_disclaimer", "action_clear_booking"}
 UNAVAILABLE_RESPONSE = "utter_actions_unavailable"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 ACTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+DEFLATE = "deflate"
 
 
 def unavailable_reply(action_name: str) -> dict[str, Any]:
@@ -50,8 +53,12 @@ def unavailable_reply(action_name: str) -> dict[str, Any]:
 
 def requested_action(request: Request) -> str:
     """The action named in a call, if it looks like an action name (it is logged); parsed only
-    when the call failed, since the body holds the whole tracker."""
-    name = str((request.json or {}).get("next_action", ""))
+    when the call failed, since the body holds the whole tracker (compressed, see serving/bot.py)."""
+    try:
+        body = zlib.decompress(request.body) if request.headers.get("Content-Encoding") == DEFLATE else request.body
+        name = str(json.loads(body).get("next_action", ""))
+    except (zlib.error, ValueError, AttributeError):
+        name = ""
     return name if ACTION_NAME.fullmatch(name) else "an unnamed action"
 
 
@@ -83,6 +90,8 @@ class ActionGateway(InputChannel):
                 logger.warning("Refused an action call without the action server token")
                 return response.json({"error": "forbidden"}, status=403)
             headers = {"Content-Type": "application/json", "Authorization": authorization}
+            if request.headers.get("Content-Encoding") == DEFLATE:
+                headers["Content-Encoding"] = DEFLATE
             try:
                 async with (
                     aiohttp.ClientSession(timeout=TIMEOUT) as session,

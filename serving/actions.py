@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from privacy.tokens import ACTION_SERVER_TOKEN_ENV, bearer_matches
 from serving import private_files
+from serving.bot import MAX_REQUEST_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def main() -> None:
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
     app = create_app("actions", cors_origins=None)
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES  # Sanic reads the body before the token is checked
     require_token(app, os.environ[ACTION_SERVER_TOKEN_ENV])
     app.run(os.environ.get("ACTIONS_HOST") or DEFAULT_HOST, args.port, workers=1, access_log=False)
 

@@ -16,8 +16,17 @@ import sys
 from serving import private_files, rasa_patches
 
 # Sanic reads SANIC_* settings from the environment. Its default body limit is
-# 100 MB; no message, tracker or action call of this bot comes near this.
+# 100 MB (1 MB for a websocket message). Patients' messages are far smaller; the
+# largest bodies are the bot's own action calls, which carry the conversation's
+# current session: compressed (about a tenth), a session of several hundred
+# exchanges still fits (tests/security/test_request_size.py).
 MAX_REQUEST_BYTES = 300_000
+MAX_WEBSOCKET_MESSAGE_BYTES = 256_000
+SERVER_SETTINGS = {
+    "SANIC_REQUEST_MAX_SIZE": str(MAX_REQUEST_BYTES),
+    "SANIC_WEBSOCKET_MAX_SIZE": str(MAX_WEBSOCKET_MESSAGE_BYTES),
+    "COMPRESS_ACTION_SERVER_REQUEST": "true",  # Rasa's; the action server inflates them
+}
 
 
 def rasa_arguments(command: str, options: list[str]) -> list[str]:
@@ -30,7 +39,8 @@ def main(argv: list[str]) -> None:
     if not argv or argv[0] not in ("run", "shell"):
         sys.exit("usage: python -m serving.bot run|shell [rasa options]")
     private_files.prepare()
-    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
+    for name, value in SERVER_SETTINGS.items():
+        os.environ.setdefault(name, value)
     rasa_patches.install()
     import rasa.__main__  # after the patches: it loads the channels and stores
 
