@@ -1,4 +1,4 @@
-"""`make purge`: conversations untouched for TRACKER_RETENTION_DAYS leave the tracker store whole."""
+"""`make purge`: what is older than TRACKER_RETENTION_DAYS leaves the tracker store, the current session stays whole."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -24,8 +24,11 @@ DAY = 86_400
 
 
 def save_conversation(store: ClinicTrackerStore, sender: str, days_ago: float) -> None:
+    """A session: its start, a message with a phone number, the number as a slot."""
     at = time.time() - days_ago * DAY
     events = [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at),
         ActionExecuted("action_listen", timestamp=at),
         UserUttered("my number is 212 555 0100", {"name": "inform"}, timestamp=at),
         SlotSet("contact", "+12125550100", timestamp=at),
@@ -35,40 +38,42 @@ def save_conversation(store: ClinicTrackerStore, sender: str, days_ago: float) -
     asyncio.run(store.save(tracker))
 
 
-def stored_senders(url: str) -> set[str]:
+def stored_days_ago(url: str, sender: str) -> list[int]:
+    """How many days ago each stored event of the conversation happened."""
     engine = create_engine(url, future=True)
     with engine.connect() as connection:
-        senders = {row[0] for row in connection.execute(text("SELECT DISTINCT sender_id FROM events"))}
+        query = text("SELECT timestamp FROM events WHERE sender_id = :sender ORDER BY id")
+        ages = [round((time.time() - row[0]) / DAY) for row in connection.execute(query, {"sender": sender})]
     engine.dispose()
-    return senders
+    return ages
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_old_conversations_go_and_recent_ones_stay(
-    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_old_events_go_and_current_sessions_stay(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}" if backend == "sqlite" else PG_URL
     if backend == "postgresql":
         ensure_postgres_database(url)
     monkeypatch.setenv("TRACKER_DB_URL", url)
     store = ClinicTrackerStore(DOMAIN)
     run = uuid.uuid4().hex[:8]
-    old, recent, old_then_back = f"old-{run}", f"recent-{run}", f"back-{run}"
+    old, recent, came_back = f"old-{run}", f"recent-{run}", f"back-{run}"
     save_conversation(store, old, days_ago=31)
     save_conversation(store, recent, days_ago=29)
-    save_conversation(store, old_then_back, days_ago=45)
-    save_conversation(store, old_then_back, days_ago=1)  # wrote again yesterday: kept whole
-    store.engine.dispose()
+    save_conversation(store, came_back, days_ago=45)  # e.g. the same SMS number, months apart
+    save_conversation(store, came_back, days_ago=1)
 
-    assert retention.purge_old_conversations(make_url(url), days=30) == 3
-    remaining = stored_senders(url)
-    assert {recent, old_then_back} <= remaining
-    assert old not in remaining
-    assert retention.purge_old_conversations(make_url(url), days=30) == 0
+    assert retention.purge_old_events(make_url(url), days=30) == 5 + 5
+    assert stored_days_ago(url, old) == []
+    assert stored_days_ago(url, recent) == [29] * 5
+    assert stored_days_ago(url, came_back) == [1] * 5
+    tracker = asyncio.run(store.retrieve(came_back))
+    assert tracker is not None and tracker.get_slot("contact") == "+12125550100"  # the current session, whole
+    store.engine.dispose()
+    assert retention.purge_old_events(make_url(url), days=30) == 0
 
 
 def test_an_empty_store_is_nothing_to_purge(tmp_path: Path) -> None:
-    assert retention.purge_old_conversations(make_url(f"sqlite:///{tmp_path / 'none.db'}"), days=30) == 0
+    assert retention.purge_old_events(make_url(f"sqlite:///{tmp_path / 'none.db'}"), days=30) == 0
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "thirty", "1.5"])
