@@ -10,7 +10,6 @@ requests with 400, long or empty messages with a polite reply, and logs no text.
 
 from __future__ import annotations
 
-import hmac
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels.rate_limits import RATE_LIMITED_REPLY, client_address, is_loopback, rate_limits
 from channels.screening import ask_assistant, metadata_problem, patient_blueprint, screening_reply
+from privacy.tokens import bearer_matches
 
 MAX_SENDER_CHARS = 128
 
@@ -55,15 +55,11 @@ class PatientRestInput(InputChannel):
         return cls(os.environ.get((credentials or {}).get("api_token_env", "REST_API_TOKEN"), ""))
 
     def __init__(self, api_token: str = "") -> None:
-        self.expected_authorization = f"Bearer {api_token}".encode() if api_token else None
+        self.api_token = api_token
 
     def is_trusted(self, request: Request) -> bool:
-        if is_loopback(client_address(request)):
-            return True
-        if self.expected_authorization is None:
-            return False
-        given = request.headers.get("Authorization", "").encode("utf-8", errors="replace")
-        return hmac.compare_digest(given, self.expected_authorization)
+        authorization = request.headers.get("Authorization")
+        return is_loopback(client_address(request)) or bearer_matches(authorization, self.api_token)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         rate_limits()  # a bad limit in the environment stops the start-up, not a patient's message

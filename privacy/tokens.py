@@ -8,6 +8,8 @@ ACTION_SERVER_TOKEN_ENV = "ACTION_SERVER_TOKEN"
 
 
 def bearer_matches(authorization: str | None, token: str) -> bool:
-    """`Authorization: Bearer <token>`, compared in constant time; never true without a token."""
+    """`Authorization: Bearer <token>`, compared in constant time; never true without a token.
+    Sanic keeps bytes that are not UTF-8 in a header as surrogates: encoded back, never an error."""
     expected = f"Bearer {token}".encode()
-    return bool(token) and hmac.compare_digest((authorization or "").encode(), expected)
+    given = (authorization or "").encode("utf-8", errors="surrogateescape")
+    return bool(token) and hmac.compare_digest(given, expected)
