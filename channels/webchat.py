@@ -14,8 +14,9 @@ random bits and an HMAC tag keyed with $WEB_SESSION_SECRET, so any bot server
 sharing the secret recognises its own ids without shared state, and no id can
 name a REST or SMS conversation. A `session_request` for an id the server did
 not issue gets a new session; messages go to the session bound to the socket,
-whatever the event says. rasa-webchat keeps the issued id in localStorage and
-asks for it again after a reload, so the conversation carries on.
+whatever the event says (ids: privacy/web_sessions.py). rasa-webchat keeps the
+issued id in localStorage and asks for it again after a reload, so the
+conversation carries on. Malformed packets are ignored (channels/socket_packets.py).
 
 The CORS response headers for the polling transport come from `rasa run --cors
 ORIGIN` (Sanic-CORS) only: serving/rasa_patches.py turns engine.io's own off.
@@ -23,66 +24,27 @@ ORIGIN` (Sanic-CORS) only: serving/rasa_patches.py turns engine.io's own off.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
-import json
 import logging
 import os
-import re
-import secrets
 from collections.abc import Awaitable, Callable
-from types import SimpleNamespace
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
-from socketio.packet import Packet
 
 from channels.rate_limits import RATE_LIMITED_REPLY, client_address, rate_limits
 from channels.screening import hand_over, metadata_problem, screening_reply
+from channels.socket_packets import TolerantPacket
+from privacy.web_sessions import is_issued, new_session_id
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEB_ORIGIN = "http://localhost:8080"
-SECRET_ENV = "WEB_SESSION_SECRET"
-SESSION_ID = re.compile(r"web-(?P<nonce>[0-9a-f]{32})-(?P<tag>[0-9a-f]{32})")
 # engine.io reads a whole packet before socket.io looks at it (its default is 1 MB);
 # a message is at most 2,000 characters and 4,096 of metadata.
 MAX_PACKET_BYTES = 256_000
 UNREADABLE_EVENT_REPLY = "Sorry, I couldn't read that message. Please reload the page and try again."
-
-
-class TooLargeNumber:
-    """An integer of over 100 digits in an event: engine.io's JSON raises on it (and logs a traceback);
-    here it becomes a value that no check accepts."""
-
-
-def _bounded_int(digits: str) -> int | TooLargeNumber:
-    return int(digits) if len(digits) <= 100 else TooLargeNumber()
-
-
-class BoundedNumbersPacket(Packet):
-    json = SimpleNamespace(dumps=json.dumps, loads=functools.partial(json.loads, parse_int=_bounded_int))
-
-
-def _tag(nonce: str) -> str:
-    secret = os.environ.get(SECRET_ENV, "")
-    if not secret:
-        raise RuntimeError(f"{SECRET_ENV} is not set: the chat widget needs it to issue conversation ids")
-    return hmac.new(secret.encode(), f"web-session:{nonce}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def new_session_id() -> str:
-    nonce = secrets.token_hex(16)
-    return f"web-{nonce}-{_tag(nonce)}"
-
-
-def is_issued(session_id: Any) -> bool:
-    """Whether a server sharing this secret issued the id (a session_request may carry anything)."""
-    match = SESSION_ID.fullmatch(session_id) if isinstance(session_id, str) else None
-    return match is not None and hmac.compare_digest(match["tag"], _tag(match["nonce"]))
 
 
 def message_problem(data: Any) -> str | None:
@@ -125,7 +87,7 @@ class ClinicSocketIOInput(SocketIOInput):
         engine = sio.eio
         engine.cors_allowed_origins = getattr(self, "allowed_origins", None) or allowed_origins(None)
         engine.max_http_buffer_size = MAX_PACKET_BYTES
-        sio.packet_class = BoundedNumbersPacket  # this server's packets only (Rasa's json= would patch every one)
+        sio.packet_class = TolerantPacket  # this server's packets only
 
         # A client may also emit events named "connect" or "disconnect", with any data: Rasa's own
         # handlers for those (JWT check, log line) must not raise on the odd arguments.
@@ -137,7 +99,7 @@ class ClinicSocketIOInput(SocketIOInput):
         async def disconnect(sid: str, *_: Any) -> None:
             await rasa_handlers["disconnect"](sid)
 
-        async def user_uttered(sid: str, data: Any = None) -> None:
+        async def user_uttered(sid: str, data: Any = None, *_: Any) -> None:
             await self.receive(on_new_message, sid, data)
 
         for event, handler in [
@@ -147,7 +109,7 @@ class ClinicSocketIOInput(SocketIOInput):
             sio.on(event, handler, namespace=self.namespace)
         return blueprint
 
-    async def start_session(self, sid: str, data: Any = None) -> None:  # an emit may carry no data
+    async def start_session(self, sid: str, data: Any = None, *_: Any) -> None:  # an emit may carry no data
         """Binds the socket to the session it asks for if this server issued it, else to a new one."""
         assert self.sio is not None
         wanted = data.get("session_id") if isinstance(data, dict) else None

@@ -83,3 +83,24 @@ def test_malformed_events_get_an_answer_and_no_exception(guarded_bot: GuardedBot
 
     asyncio.run(scenario())
     assert "Traceback" not in guarded_bot.log()
+
+
+# Raw socket.io packets a hand-made client can send (the client library only builds well-formed ones).
+RAW_PACKETS = ["2{}", "2[]", "25", "2[5]", '2["session_request",1,2]', '2["user_uttered",{"message":"hi"},3]',
+               "2[bad", "2" + "[" * 5000 + "]" * 5000, "2[" + "1" * 5000 + "]", "9", '4{"message":"x"}', "7"]
+
+
+def test_malformed_raw_packets_are_ignored_without_an_exception(guarded_bot: GuardedBot) -> None:
+    async def scenario() -> None:
+        chat = ChatSocket(guarded_bot.url)
+        try:
+            await chat.open()
+            for raw in RAW_PACKETS:
+                await chat.client.eio.send(raw)
+            await chat.say(QUESTION)
+            assert await chat.hears(ANSWER)
+        finally:
+            await chat.close()
+
+    asyncio.run(scenario())
+    assert "Traceback" not in guarded_bot.log()
