@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -84,8 +85,8 @@ def metadata_problem(metadata: Any) -> str | None:
     pending, depth = [(metadata, 1)], 0
     while pending:  # iterative: a hostile body must not exhaust the stack here
         value, level = pending.pop()
-        if not isinstance(value, JSON_VALUE_TYPES):
-            return "'metadata' may hold only JSON values"
+        if not isinstance(value, JSON_VALUE_TYPES) or (isinstance(value, float) and not math.isfinite(value)):
+            return "'metadata' may hold only JSON values"  # NaN and Infinity are not JSON
         depth = max(depth, level)
         if depth > MAX_METADATA_DEPTH:
             return f"'metadata' may be nested at most {MAX_METADATA_DEPTH} levels"

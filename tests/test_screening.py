@@ -89,3 +89,9 @@ def test_a_few_messages_at_a_time_the_rest_in_arrival_order() -> None:
     asyncio.run(scenario())
     assert started == [f"m{n}" for n in range(7)]
     assert most_in_flight == screening.MESSAGES_AT_ONCE == 3
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_metadata_numbers_that_json_cannot_hold_are_refused(number: float) -> None:
+    assert screening.metadata_problem({"page": "/", "score": [number]}) == "'metadata' may hold only JSON values"
+    assert screening.metadata_problem({"page": "/", "score": [0.5]}) is None
