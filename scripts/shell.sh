@@ -14,8 +14,8 @@ actions_up() {
     2>/dev/null
 }
 
+mkdir -p var
 if ! actions_up; then
-  mkdir -p var
   .venv/bin/python -m serving.actions > var/actions-shell.log 2>&1 &
   actions_pid=$!
   trap 'kill "$actions_pid" 2>/dev/null || true' EXIT
@@ -23,7 +23,6 @@ if ! actions_up; then
 fi
 
 # The shell's own server has no gateway route: it calls the action server directly.
-mkdir -p var
 cat > var/shell-endpoints.yml <<YAML
 action_endpoint:
   url: "http://localhost:$ACTIONS_PORT/webhook"

@@ -26,11 +26,13 @@ def make_private(var_dir: Path = VAR_DIR) -> None:
     os.umask(PRIVATE_UMASK)
     var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     var_dir.chmod(0o700)
-    for path in var_dir.rglob("*"):
-        if path.is_dir() and not path.is_symlink():
-            path.chmod(0o700)
-        elif path.is_file() and not path.is_symlink():
-            path.chmod(0o600)
+    for folder, subfolders, files in os.walk(var_dir):  # symbolic links are not followed
+        for name in subfolders:
+            if not os.path.islink(os.path.join(folder, name)):
+                os.chmod(os.path.join(folder, name), 0o700)
+        for name in files:
+            if not os.path.islink(os.path.join(folder, name)):
+                os.chmod(os.path.join(folder, name), 0o600)
 
 
 def kept_secret(file_name: str, var_dir: Path = VAR_DIR) -> str:

@@ -28,6 +28,8 @@ import engineio.base_server
 import jsonschema
 import rasa
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.policy import Policy
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 
 PINNED_RASA_VERSION = "3.6.21"
@@ -35,6 +37,14 @@ REPLACED = (
     (RemoteAction, "_validate_action_result"),
     (Event, "resolve_by_type"),
     (engineio.base_server.BaseServer, "_cors_headers"),
+)
+# Not replaced process-wide, but overridden by subclasses (stores/tracker_store.py,
+# policies/rules_first_ted.py): a rename in Rasa would silently bypass them.
+RELIED_ON = (
+    (SQLTrackerStore, "_retrieve"),
+    (SQLTrackerStore, "_event_query"),
+    (SQLTrackerStore, "_additional_events"),
+    (Policy, "_default_predictions"),
 )
 RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
 
@@ -82,9 +92,9 @@ def check_supported(version: str = rasa.__version__) -> None:
             f"Rasa {version} is installed, but serving/rasa_patches.py was written for {PINNED_RASA_VERSION}: "
             "run `make setup` (requirements.lock), or review every patch before changing the pin."
         )
-    missing = [f"{owner.__name__}.{name}" for owner, name in REPLACED if not hasattr(owner, name)]
+    missing = [f"{owner.__name__}.{name}" for owner, name in REPLACED + RELIED_ON if not hasattr(owner, name)]
     if missing:
-        raise UnsupportedRasa(f"Attributes serving/rasa_patches.py replaces no longer exist: {', '.join(missing)}")
+        raise UnsupportedRasa(f"Attributes the clinic's overrides rely on no longer exist: {', '.join(missing)}")
 
 
 def install() -> None:

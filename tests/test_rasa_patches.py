@@ -71,9 +71,10 @@ def test_another_rasa_version_is_refused() -> None:
         rasa_patches.check_supported("3.7.0")
 
 
-def test_a_missing_attribute_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(engineio.base_server.BaseServer, "_cors_headers")
-    with pytest.raises(rasa_patches.UnsupportedRasa, match=r"BaseServer\._cors_headers"):
+@pytest.mark.parametrize(("owner", "name"), rasa_patches.REPLACED + rasa_patches.RELIED_ON)
+def test_a_missing_attribute_is_refused(owner: type, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(owner, name)
+    with pytest.raises(rasa_patches.UnsupportedRasa, match=rf"{owner.__name__}\.{name}"):
         rasa_patches.check_supported()
 
 
