@@ -1,7 +1,9 @@
 """Tell staff about new consult requests and handoffs by email, when SMTP_* is set.
 
 The email carries no personal data: only what happened and its reference; staff
-read the details with `make consults` / `make handoffs`.
+read the details with `make consults` / `make handoffs`. At most
+STAFF_EMAILS_PER_HOUR (20) are sent per action server, so a flood of made-up
+requests cannot flood the clinic's inbox; the requests themselves are all stored.
 """
 
 from __future__ import annotations
@@ -11,7 +13,16 @@ import os
 import smtplib
 from email.message import EmailMessage
 
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
 logger = logging.getLogger(__name__)
+
+EMAILS_PER_HOUR_ENV = "STAFF_EMAILS_PER_HOUR"
+DEFAULT_EMAILS_PER_HOUR = "20"
+EMAILS_SENT = MemoryStorage()
+EMAIL_LIMITER = MovingWindowRateLimiter(EMAILS_SENT)
 
 
 def smtp_configured() -> bool:
@@ -21,6 +32,10 @@ def smtp_configured() -> bool:
 def notify_staff(subject: str, body: str) -> bool:
     """Send the email; a mail problem is logged, never raised: the request is already saved."""
     if not smtp_configured():
+        return False
+    per_hour = os.environ.get(EMAILS_PER_HOUR_ENV) or DEFAULT_EMAILS_PER_HOUR
+    if not EMAIL_LIMITER.hit(parse(f"{per_hour}/hour"), "staff-email"):
+        logger.warning("Staff email not sent (%s): over %s an hour; staff see it in the listing", subject, per_hour)
         return False
     message = EmailMessage()
     message["Subject"] = subject

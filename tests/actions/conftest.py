@@ -8,6 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
+from actions import staff_email
 from tests.servers import free_port
 
 
@@ -24,6 +25,7 @@ class Inbox(Message):
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """A real SMTP server on localhost that keeps what it receives."""
     handler = Inbox()
+    staff_email.EMAILS_SENT.reset()  # each test starts with the hour's allowance
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
