@@ -256,10 +256,16 @@ def nesting_depth(value: Any) -> int:
 
 
 def small_metadata(metadata: Any) -> bool:
-    """channels/rest.py stores metadata with every message: at most 10 levels and 4,096 characters."""
-    return metadata is None or (
-        isinstance(metadata, dict) and nesting_depth(metadata) <= 10 and len(json.dumps(metadata)) <= 4096
-    )
+    """channels/rest.py stores metadata with every message: JSON (no NaN or Infinity), at most 10 levels
+    and 4,096 characters."""
+    if metadata is None:
+        return True
+    if not isinstance(metadata, dict) or nesting_depth(metadata) > 10:
+        return False
+    try:
+        return len(json.dumps(metadata, allow_nan=False)) <= 4096
+    except ValueError:
+        return False
 
 
 def rest_validity(body: Any) -> bool:
