@@ -766,8 +766,7 @@ def bot_log_tracebacks(bot: Bot) -> int:
 
 
 async def socket_exchange(bot: Bot, events: list[tuple[str, Any]]) -> None:
-    chat = ChatSocket(bot.url)
-    try:
+    async with ChatSocket(bot.url) as chat:
         await chat.open()
         for event, data in events:
             chat.heard.clear()
@@ -779,8 +778,6 @@ async def socket_exchange(bot: Bot, events: list[tuple[str, Any]]) -> None:
                 assert isinstance(confirmed, str), f"no session for {data!r:.300}"
         await asyncio.sleep(0.2)
         assert chat.client.connected, f"the server dropped the socket after {events!r:.600}"
-    finally:
-        await chat.close()
 
 
 def test_socket_fuzzed_events_are_answered_or_ignored(assistant: Bot) -> None:

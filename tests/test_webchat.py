@@ -268,8 +268,7 @@ def test_allowed_origins_come_from_credentials_or_web_origin(monkeypatch: pytest
 
 def test_socket_messages_are_screened_like_rest(web_stack: WebStack) -> None:
     async def chat() -> list[Any]:
-        socket = ChatSocket(web_stack.bot, headers={"Origin": web_stack.site})
-        try:
+        async with ChatSocket(web_stack.bot, headers={"Origin": web_stack.site}) as socket:
             await socket.open()
             for count, text in enumerate(["  ", "x" * 2001], start=1):
                 await socket.say(text)
@@ -277,7 +276,5 @@ def test_socket_messages_are_screened_like_rest(web_stack: WebStack) -> None:
             await socket.say("how many sessions will I need?")
             assert await socket.hears("three to 15 times")
             return socket.heard
-        finally:
-            await socket.close()
 
     assert run_async(chat())[:2] == [{"text": EMPTY_MESSAGE_REPLY}, {"text": TOO_LONG_REPLY}]

@@ -13,6 +13,8 @@ WAIT_S = 20.0
 
 
 class ChatSocket:
+    """`async with ChatSocket(url) as chat:` disconnects whatever happens inside."""
+
     def __init__(self, bot_url: str, headers: dict[str, str] | None = None) -> None:
         self.bot_url = bot_url
         self.headers = headers or {}
@@ -54,5 +56,8 @@ class ChatSocket:
             await asyncio.sleep(0.05)
         return True
 
-    async def close(self) -> None:
+    async def __aenter__(self) -> ChatSocket:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
         await self.client.disconnect()

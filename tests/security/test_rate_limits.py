@@ -58,8 +58,7 @@ def test_sms_conversation_limit_says_so_once(guarded_bot: GuardedBot) -> None:
 
 def test_socket_session_limit(guarded_bot: GuardedBot) -> None:
     async def scenario() -> None:
-        chat = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as chat:
             await chat.open()
             for count in range(1, PER_CONVERSATION + 1):  # one at a time, as a person types
                 await chat.say(BLANK)
@@ -67,8 +66,6 @@ def test_socket_session_limit(guarded_bot: GuardedBot) -> None:
             assert RATE_LIMITED_REPLY not in json.dumps(chat.heard)
             await chat.say(BLANK)
             assert await chat.hears(RATE_LIMITED_REPLY)
-        finally:
-            await chat.close()
 
     asyncio.run(scenario())
 

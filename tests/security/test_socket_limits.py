@@ -29,16 +29,13 @@ def deep(levels: int) -> dict[str, Any]:
 )
 def test_metadata_over_rest_limits_is_refused_politely(guarded_bot: GuardedBot, metadata: Any) -> None:
     async def scenario() -> str:
-        chat = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as chat:
             session = await chat.open()
             await chat.say(QUESTION, metadata=metadata)
             assert await chat.hears(UNREADABLE_EVENT_REPLY)
             await chat.say(QUESTION, metadata={"page": "/consults"})  # small metadata is fine
             assert await chat.hears(ANSWER)
             return session
-        finally:
-            await chat.close()
 
     session = asyncio.run(scenario())
     assert guarded_bot.said_in(session, 1) == [QUESTION]
@@ -48,14 +45,11 @@ def test_metadata_over_rest_limits_is_refused_politely(guarded_bot: GuardedBot, 
 
 def test_a_packet_of_400_kb_is_refused_before_it_is_read(guarded_bot: GuardedBot) -> None:
     async def scenario() -> str:
-        chat = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as chat:
             session = await chat.open()
             await chat.say(QUESTION, metadata={"blob": "m" * 400_000})
             assert not await chat.hears(ANSWER, wait_s=5), "engine.io read a 400 KB packet"
             return session
-        finally:
-            await chat.close()
 
     session = asyncio.run(scenario())
     assert QUESTION not in guarded_bot.stored(session)
@@ -67,8 +61,7 @@ MALFORMED = [None, "text", 42, ["message", "hi"], {}, {"message": None}, {"messa
 
 def test_malformed_events_get_an_answer_and_no_exception(guarded_bot: GuardedBot) -> None:
     async def scenario() -> None:
-        chat = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as chat:
             await chat.open()
             for data in MALFORMED:
                 chat.heard.clear()
@@ -78,8 +71,6 @@ def test_malformed_events_get_an_answer_and_no_exception(guarded_bot: GuardedBot
                 await chat.request_session(data)  # any session_request gets a session
             await chat.say(QUESTION)
             assert await chat.hears(ANSWER)
-        finally:
-            await chat.close()
 
     asyncio.run(scenario())
     assert "Traceback" not in guarded_bot.log()
@@ -92,15 +83,12 @@ RAW_PACKETS = ["2{}", "2[]", "25", "2[5]", '2["session_request",1,2]', '2["user_
 
 def test_malformed_raw_packets_are_ignored_without_an_exception(guarded_bot: GuardedBot) -> None:
     async def scenario() -> None:
-        chat = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as chat:
             await chat.open()
             for raw in RAW_PACKETS:
                 await chat.client.eio.send(raw)
             await chat.say(QUESTION)
             assert await chat.hears(ANSWER)
-        finally:
-            await chat.close()
 
     asyncio.run(scenario())
     assert "Traceback" not in guarded_bot.log()

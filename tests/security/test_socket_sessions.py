@@ -21,11 +21,8 @@ OTHER_QUESTION, OTHER_ANSWER = "does it hurt?", "uncomfortable rather than painf
 
 def test_the_server_issues_session_ids(guarded_bot: GuardedBot) -> None:
     async def confirmed(wanted: object) -> str:
-        chat = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as chat:
             return await chat.open(wanted)
-        finally:
-            await chat.close()
 
     async def scenario() -> None:
         fresh = await confirmed(None)
@@ -41,8 +38,7 @@ def test_the_server_issues_session_ids(guarded_bot: GuardedBot) -> None:
 
 def test_a_second_socket_can_neither_read_nor_write_a_session_it_was_not_issued(guarded_bot: GuardedBot) -> None:
     async def scenario() -> None:
-        patient, intruder = ChatSocket(guarded_bot.url), ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as patient, ChatSocket(guarded_bot.url) as intruder:
             victim = await patient.open()
             # The intruder knows the id (a shoulder, a log) but not the server's secret: a look-alike gets its own.
             look_alike = f"web-{victim.split('-')[1]}-{'f' * 32}"
@@ -54,9 +50,6 @@ def test_a_second_socket_can_neither_read_nor_write_a_session_it_was_not_issued(
             assert await intruder.hears(OTHER_ANSWER)
             assert ANSWER not in json.dumps(intruder.heard), "the intruder heard the patient's conversation"
             assert not await patient.hears(OTHER_ANSWER, wait_s=1), "the intruder wrote into the patient's session"
-        finally:
-            await patient.close()
-            await intruder.close()
         assert guarded_bot.said_in(victim, 1) == [QUESTION]
         assert guarded_bot.said_in(own, 1) == [OTHER_QUESTION]
 
@@ -72,13 +65,10 @@ def test_a_socket_cannot_name_a_rest_or_sms_conversation(guarded_bot: GuardedBot
 
     async def scenario() -> None:
         for conversation in [rest_sender, sms_sender]:
-            intruder = ChatSocket(guarded_bot.url)
-            try:
+            async with ChatSocket(guarded_bot.url) as intruder:
                 assert await intruder.open(conversation) != conversation
                 await intruder.say(OTHER_QUESTION, session_id=conversation)
                 assert await intruder.hears(OTHER_ANSWER)
-            finally:
-                await intruder.close()
 
     asyncio.run(scenario())
     assert guarded_bot.said_in(rest_sender, 1) == [QUESTION]
@@ -87,20 +77,14 @@ def test_a_socket_cannot_name_a_rest_or_sms_conversation(guarded_bot: GuardedBot
 
 def test_the_issued_session_carries_on_after_a_reconnect(guarded_bot: GuardedBot) -> None:
     async def scenario() -> str:
-        first = ChatSocket(guarded_bot.url)
-        try:
+        async with ChatSocket(guarded_bot.url) as first:
             session = await first.open()
             await first.say(QUESTION)
             assert await first.hears(ANSWER)
-        finally:
-            await first.close()
-        again = ChatSocket(guarded_bot.url)  # a reload: rasa-webchat asks for the id it stored
-        try:
+        async with ChatSocket(guarded_bot.url) as again:  # a reload: rasa-webchat asks for the id it stored
             assert await again.open(session) == session
             await again.say(OTHER_QUESTION)
             assert await again.hears(OTHER_ANSWER)
-        finally:
-            await again.close()
         return session
 
     session = asyncio.run(scenario())
