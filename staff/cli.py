@@ -18,13 +18,13 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 from clinic_db.consults import mark_done, open_requests
 from clinic_db.handoffs import close_handoff, open_handoffs
+from serving.private_files import KEPT_SECRETS, VAR_DIR
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-API_TOKEN_FILE = PROJECT_ROOT / "var" / "rasa-api-token"
+# Where the bot keeps its API token when RASA_API_TOKEN is not set.
+API_TOKEN_FILE = VAR_DIR / KEPT_SECRETS["RASA_API_TOKEN"]
 # Characters a URL path segment carries as they are. Rasa's HTTP API does not
 # percent-decode conversation ids, so an id with any other character (a space,
 # "%", "/", non-ASCII...) cannot be addressed through it.
