@@ -205,13 +205,17 @@ class Bot:
 
 
 @contextmanager
-def running_assistant(workdir: Path, database_url: str) -> Iterator[tuple[Bot, RunningServer, RunningServer]]:
-    """Action server + bot server, stopped afterwards whatever happens."""
+def running_assistant(
+    workdir: Path, database_url: str, bot_env: dict[str, str] | None = None
+) -> Iterator[tuple[Bot, RunningServer, RunningServer]]:
+    """Action server + bot server (with `bot_env` on top of the test environment), stopped afterwards
+    whatever happens."""
     actions = start_action_server(workdir, database_url)
     bot = None
     try:
         # The bot uses the clinic database too (SMS opt-outs).
-        bot = start_bot_server(workdir, write_endpoints(workdir), actions.url, env={"DATABASE_URL": database_url})
+        env = {"DATABASE_URL": database_url, **(bot_env or {})}
+        bot = start_bot_server(workdir, write_endpoints(workdir), actions.url, env=env)
         yield Bot(bot.url, workdir, actions.url), bot, actions
     finally:
         if bot:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from channels.rate_limits import DEFAULT_PER_ADDRESS, DEFAULT_PER_CONVERSATION
-from tests.servers import API_TOKEN, start_action_server, start_bot_server, write_endpoints
+from tests.servers import API_TOKEN, running_assistant
 
 REST_TOKEN = "test-rest-api-token"
 PROXY_SECRET = "test-proxy-secret"
@@ -88,14 +88,6 @@ def guarded_bot(
     trained_model: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[GuardedBot]:
     workdir = tmp_path_factory.mktemp("security")
-    actions = start_action_server(workdir, database_url)
-    bot = None
-    try:
-        env = {"DATABASE_URL": database_url, **SECURITY_ENV}
-        bot = start_bot_server(workdir, write_endpoints(workdir), actions.url, env=env)
+    with running_assistant(workdir, database_url, SECURITY_ENV) as (bot, _, _):
         port = bot.url.rsplit(":", 1)[1]
         yield GuardedBot(bot.url, f"http://{outside_address()}:{port}", workdir)
-    finally:
-        if bot:
-            bot.stop()
-        actions.stop()
