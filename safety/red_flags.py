@@ -19,6 +19,10 @@ every message:
    of... to watch for") is answered too, with the side-effects answer (when to
    call, 911) when the classifier is not sure. Neither may speak of now ("now",
    "since", "still", "getting worse"): that is escalated.
+5. Without a red-flag term, a question whether it helps a named concern or about a
+   named medicine ("thinning hair since my 2nd baby, any good for that?", "do I
+   have to stop my Motrin?") is answered, not escalated on the classifier's
+   doubt alone, unless it speaks of a treatment already had ("since my session").
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
@@ -34,6 +38,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
 from nlu.retrieval import RESPONSE_SELECTOR, answer_choice
+from nlu.topic_by_entity import named_topic
 
 URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
@@ -44,17 +49,25 @@ QUESTION_INTENTS = {"faq", "not_covered", "ask_candidacy"}
 QUESTION_WORDS = {
     "what", "whats", "what's", "how", "does", "do", "can", "could", "is", "are", "will", "would",
     "should", "why", "when", "which", "who", "any", "has", "have",
+    # SMS shorthand
+    "wat", "wht", "hw", "cn", "cud", "wud", "shud", "r",
 }
 # The patient speaks of their own body: not a general question.
 PERSONAL = re.compile(r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|normal|okay|ok|worried|help)\b")
 # ...or of now: never a general question, not even a hypothetical one.
 PRESENT = re.compile(r"\b(now|right now|since|still|currently|today|tonight|this morning|getting worse|keeps?)\b")
+AFTER_TREATMENT = re.compile(
+    r"\b(since|after|from) (my|the|her|his|last|that) (last |first )?(session|treatment|injection|shot|jab|appointment"
+    r"|appt|visit|meso)|\b(had|got|did) (it|meso\w*|mezo|the (treatment|injections?|shots?))\b"
+)
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it)\b"
 )
 
-ESCALATE, ANSWER_SIDE_EFFECTS, KEEP = "escalate", "answer side effects", "keep"
+# A decision is to escalate, to keep the classifier's choice, or the answer to give instead.
+ESCALATE, KEEP = "escalate", "keep"
+ANSWER_SIDE_EFFECTS = SIDE_EFFECTS_ANSWER
 GENERAL_QUESTION, HYPOTHETICAL_QUESTION = "general", "hypothetical"
 
 
@@ -84,6 +97,13 @@ def question_kind(text: str) -> str | None:
     return GENERAL_QUESTION if asks and not PERSONAL.search(lowered) else None
 
 
+def treatment_question_topic(message_data: dict[str, Any]) -> str | None:
+    """The answer to a question about a named concern or medicine (nlu/topic_by_entity.py),
+    unless it speaks of a treatment already had."""
+    text = (message_data.get(TEXT) or "").lower().replace("’", "'")
+    return None if AFTER_TREATMENT.search(text) else named_topic(message_data)
+
+
 def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
     intent = message_data.get(INTENT) or {}
     return intent.get("name") in QUESTION_INTENTS and float(intent.get("confidence", 0.0)) >= confidence
@@ -102,13 +122,16 @@ def safety_decision(
     ranked_first, confidence = urgent_confidence(message_data)
     if not (ranked_first or confidence >= min_urgent):
         return KEEP
+    topic = treatment_question_topic(message_data)
+    if topic:
+        return topic
     if SIDE_EFFECT_ENTITY in names and confidence < ordinary_side_effect:
         return ANSWER_SIDE_EFFECTS
     return ESCALATE
 
 
-def route_to_side_effects_answer(message: Message) -> None:
-    intent, selectors = answer_choice(message, SIDE_EFFECTS_ANSWER)
+def route_to_answer(message: Message, answer: str) -> None:
+    intent, selectors = answer_choice(message, answer)
     message.set(INTENT, intent, add_to_output=True)
     message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
 
@@ -138,6 +161,6 @@ class RedFlagEscalator(ConfiguredComponent):
             )
             if decision == ESCALATE:
                 message.set(INTENT, {"name": URGENT_INTENT, "confidence": 1.0}, add_to_output=True)
-            elif decision == ANSWER_SIDE_EFFECTS:
-                route_to_side_effects_answer(message)
+            elif decision != KEEP:
+                route_to_answer(message, decision)
         return messages

@@ -49,6 +49,15 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         # ...but never once it speaks of now.
         (parse([("faq", 0.9)], "red_flag", text="what if my lips swell right now?"), ESCALATE),
         (parse([("urgent_symptom", 0.9)], "red_flag", text="hypothetically, I still have a fever"), ESCALATE),
+        # Without a red-flag term, a question about a named medicine or concern gets its answer...
+        (parse([("stop", 0.5), ("urgent_symptom", 0.24)], "medication", text="do i have to stop my motrin"),
+         "faq/medications"),
+        (parse([("urgent_symptom", 0.85)], "asked_concern", text="thin hair since my baby, is it any good for that"),
+         "faq/uses"),
+        # ...unless it speaks of a treatment already had, or does not ask anything.
+        (parse([("urgent_symptom", 0.6)], "medication", text="took advil since my session and feel awful, ok?"),
+         ESCALATE),
+        (parse([("urgent_symptom", 0.85)], "asked_concern", text="my hair is falling out in clumps"), ESCALATE),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:

@@ -1,0 +1,90 @@
+"""EntityTopicRouter: a question about a named concern or medicine gets that topic's answer.
+
+The classifier learned topics from our own phrasing; the EntityRuler's vocabulary
+(spacy_pipeline/vocabulary.yml) knows patients' words for concerns ("thinning
+hair", "sun spots") and medicines ("Advil", "Eliquis"). When a question names one
+and the classifier chose an unrelated answer or none, the entity decides:
+
+- "does it work / help / fix ..." about a concern -> faq/uses, whose variation
+  says what the clinic text says of that concern (slot `asked_concern`);
+- a question naming a medicine -> faq/medications (what to stop, how long before).
+
+It runs after the safety check and never touches an urgent message, a booking
+answer (`inform`) or a candidacy question, and it leaves an answer on a related
+topic alone ("how many sessions for hair loss?" stays about sessions).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.component import ConfiguredComponent
+from nlu.retrieval import RESPONSE_SELECTOR, answer_choice, chosen_answer
+
+USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
+# Intents whose choice a named concern or medicine may correct.
+CORRECTABLE_INTENTS = {"faq", "not_covered", "nlu_fallback", "request_consult", "stop", "out_of_scope"}
+# Answers that already fit a question about a concern or a medicine.
+FITS_CONCERN = {USES_ANSWER, "faq/number_of_sessions", "faq/session_frequency", "faq/pain", "faq/side_effects",
+                "faq/results_vary", "not_covered/results_timeline", "not_covered/cost", "not_covered/comparison"}
+FITS_MEDICATION = {MEDICATIONS_ANSWER, "faq/preparation"}
+QUESTION_START = re.compile(
+    r"^\W*(what|whats|how|hw|does|do|can|cn|could|cud|is|are|will|would|wud|should|shud|any|has|have|why|when)\b"
+)
+ASKS_ABOUT_TREATMENT = re.compile(r"\b(is|does|do|can|could|would|will) (it|this|that|meso\w*|mezo|the \w+)\b")
+ASKS_IF_IT_HELPS = re.compile(
+    r"\b(work|works|help|helps|good for|any good|do anything|does anything|fix|get rid|treat|shift|fade|tighten"
+    r"|firm|reduce|improve|difference|effective|target|remove|lighten|used for|for that|for it)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    lowered = text.lower().replace("’", "'")
+    return "?" in lowered or bool(QUESTION_START.search(lowered) or ASKS_ABOUT_TREATMENT.search(lowered))
+
+
+def asks_if_it_helps_a_concern(message_data: dict[str, Any]) -> bool:
+    text = (message_data.get(TEXT) or "").lower()
+    named = any(entity.get("entity") == "asked_concern" for entity in message_data.get(ENTITIES) or [])
+    return named and is_question(text) and bool(ASKS_IF_IT_HELPS.search(text))
+
+
+def asks_about_a_medicine(message_data: dict[str, Any]) -> bool:
+    named = any(entity.get("entity") == "medication" for entity in message_data.get(ENTITIES) or [])
+    return named and is_question(message_data.get(TEXT) or "")
+
+
+def named_topic(message_data: dict[str, Any]) -> str | None:
+    """faq/medications for a question naming a medicine, faq/uses for one asking whether
+    it helps a named concern, else None."""
+    if asks_about_a_medicine(message_data):
+        return MEDICATIONS_ANSWER
+    if asks_if_it_helps_a_concern(message_data):
+        return USES_ANSWER
+    return None
+
+
+def topic_for(message_data: dict[str, Any]) -> str | None:
+    """The answer a named concern or medicine calls for, or None to keep the classifier's."""
+    if (message_data.get(INTENT) or {}).get("name") not in CORRECTABLE_INTENTS:
+        return None
+    topic = named_topic(message_data)
+    fitting = FITS_MEDICATION if topic == MEDICATIONS_ANSWER else FITS_CONCERN
+    return topic if topic and chosen_answer(message_data) not in fitting else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EntityTopicRouter(ConfiguredComponent):
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            answer = topic_for(message.as_dict())
+            if answer:
+                intent, selectors = answer_choice(message, answer)
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
+        return messages
