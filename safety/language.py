@@ -12,9 +12,11 @@ urgent.
 Detection uses lingua, which is built for short texts, limited to English and
 Spanish. Names and keyboard mash can look Spanish to it, so a message counts as
 Spanish only with clear evidence: high confidence over several words, or
-Spanish punctuation or letters (¿ ¡ ñ, accents) with moderate confidence. The
-intent classifier learns `other_language` from Spanish examples too, but this
-detector has the last word, so a name is never taken for Spanish by it alone.
+Spanish punctuation or letters (¿ ¡ ñ, accents) with moderate confidence, or a
+Spanish red-flag term (its id ends in "_es"): "tengo fiebre" is too short for
+lingua to be sure, and the guidance must still come in Spanish. The intent
+classifier learns `other_language` from Spanish examples too, but this detector
+has the last word, so a name is never taken for Spanish by it alone.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ OTHER_LANGUAGE_INTENT = "other_language"
 KEEP_INTENTS = {"urgent_symptom"}
 SPANISH_MARKS = re.compile(r"[¿¡ñáéíóú]", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+")
+SPANISH_TERM_SUFFIX = "_es"
 
 
 def english_or_spanish() -> LanguageDetector:
@@ -48,6 +51,13 @@ def is_spanish(detector: LanguageDetector, text: str, config: dict[str, Any]) ->
     if SPANISH_MARKS.search(text):
         return confidence >= config["marked_confidence"]
     return words >= config["min_words"] and confidence >= config["unmarked_confidence"]
+
+
+def has_spanish_red_flag(message: Message) -> bool:
+    return any(
+        entity.get("entity") == "red_flag" and str(entity.get("value", "")).endswith(SPANISH_TERM_SUFFIX)
+        for entity in message.get(ENTITIES) or []
+    )
 
 
 def next_best_intent(message: Message) -> dict[str, Any]:
@@ -79,7 +89,7 @@ class SpanishDetector(ConfiguredComponent):
             text = message.get(TEXT) or ""
             if not message.get(INTENT) or text.startswith("/"):
                 continue
-            spanish = is_spanish(self._detector, text, self._config)
+            spanish = has_spanish_red_flag(message) or is_spanish(self._detector, text, self._config)
             entities = [*(message.get(ENTITIES) or []), language_entity("es" if spanish else "en")]
             message.set(ENTITIES, entities, add_to_output=True)
             intent = message.get(INTENT).get("name")

@@ -78,3 +78,18 @@ def test_component_routes_spanish_and_keeps_urgent_messages_urgent() -> None:
     # The classifier alone never makes a message Spanish.
     assert name.get("intent") == {"name": "inform", "confidence": 0.3} and languages(name) == ["en"]
     assert english.get("intent")["name"] == "faq" and languages(english) == ["en"]
+
+
+def red_flag(value: str) -> dict[str, Any]:
+    return {"entity": "red_flag", "value": value, "start": 0, "end": 0}
+
+
+def test_a_spanish_red_flag_makes_a_short_message_spanish() -> None:
+    # Two words are too few for lingua; the Spanish term decides.
+    component = SpanishDetector(CONFIG)
+    short_spanish = message("tengo fiebre", [("urgent_symptom", 1.0)])
+    short_spanish.set("entities", [red_flag("fiebre_es")])
+    short_english = message("got fever", [("urgent_symptom", 1.0)])
+    short_english.set("entities", [red_flag("fever")])
+    component.process([short_spanish, short_english])
+    assert languages(short_spanish) == ["es"] and languages(short_english) == ["en"]
