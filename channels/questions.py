@@ -24,15 +24,18 @@ QUESTION_BREAK = re.compile(
     re.IGNORECASE,
 )
 LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|&)\s+", re.IGNORECASE)
+ASKS = re.compile(rf"\?|^\W*{QUESTION_WORD}\b", re.IGNORECASE)
 MAX_QUESTIONS = 2
 MIN_WORDS = 2
 
 
 def candidate_questions(text: str) -> list[str]:
-    """The message's questions in order, at most two, or [] when it holds one."""
+    """The message's questions in order, at most two, or [] when it holds one. A story
+    before a question ("my friend keeps on about meso. what is it?") is not a question:
+    the message goes whole, so the story's words still help to read the question."""
     parts = [LEADING_JOINER.sub("", part.strip()) for part in QUESTION_BREAK.split(text)]
-    parts = [part for part in parts if len(part.split()) >= MIN_WORDS]
-    return parts[:MAX_QUESTIONS] if len(parts) > 1 else []
+    parts = [part for part in parts if len(part.split()) >= MIN_WORDS][:MAX_QUESTIONS]
+    return parts if len(parts) > 1 and all(ASKS.search(part) for part in parts) else []
 
 
 def answer_key(parse: dict[str, Any]) -> str | None:

@@ -20,6 +20,9 @@ from channels.questions import candidate_questions, separate_questions
         ("is it safe", []),
         ("how long do the bruises and swelling last?", []),
         ("hi! what is mesotherapy?", []),
+        # A story before the question is not a second question.
+        ("my friend keeps going on about meso. what even is it", []),
+        ("I take Aleve most days. Is that a problem?", []),
     ],
 )
 def test_candidate_questions(text: str, expected: list[str]) -> None:
