@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from channels.questions import answer_key, candidate_questions
 from clinic_db.migrate import upgrade
 from tests.nlu_evaluation import predicted_full_intent
 from tests.servers import API_TOKEN, Bot, running_assistant
@@ -35,6 +36,9 @@ HELDOUT = TESTS / "heldout_independent" / "messages.yml"
 SAFETY = TESTS / "safety" / "independent.yml"
 # A second set from another helper, read only at the end (its questions and safety messages together).
 FINAL_CHECK = TESTS / "final_check" / "messages.yml"
+# A third, written after the second session's tuning and never used for tuning: only
+# its figures are printed, so its messages stay unseen by whoever tunes the data.
+FRESH_CHECK = TESTS / "fresh_check" / "messages.yml"
 # Both variants of utter_urgent_symptom open with these words (domain/safety.yml).
 URGENT_OPENINGS = ("This may need urgent care", "Esto puede necesitar atención urgente")
 # The turns that put a conversation in each context before the message is sent.
@@ -71,14 +75,23 @@ class Assistant:
     def replies(self, sender: str, text: str) -> list[str]:
         return [message["text"] for message in self.bot.say(sender, text) if message.get("text")]
 
-    def full_intent(self, text: str) -> str:
+    def parse(self, text: str) -> dict[str, Any]:
         request = urllib.request.Request(
             f"{self.bot.url}/model/parse?token={API_TOKEN}",
             data=json.dumps({"text": text}).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
-            return predicted_full_intent(json.load(response))
+            return json.load(response)
+
+    def full_intents(self, text: str) -> list[str]:
+        """The topics the assistant takes the message to ask, as its channels do: each of
+        two questions it separates (channels/questions.py), or the whole message's one."""
+        parts = candidate_questions(text)
+        keys = [answer_key(self.parse(part)) for part in parts]
+        if keys and None not in keys and len(set(keys)) == len(keys):
+            return [str(key) for key in keys]
+        return [predicted_full_intent(self.parse(text))]
 
 
 def new_sender() -> str:
@@ -89,14 +102,15 @@ def new_sender() -> str:
 class AnswerResult:
     text: str
     expected: list[str]
-    predicted: str
+    predicted: list[str]
     replies: list[str]
     missing: list[list[str]]
     style: str
 
     @property
     def intent_right(self) -> bool:
-        return self.predicted == self.expected[0]
+        """Every question asked was taken for the right topic (both of two)."""
+        return self.predicted[: len(self.expected)] == self.expected
 
     @property
     def complete(self) -> bool:
@@ -127,7 +141,7 @@ class AnswerReport:
         complete_by_style = Counter(r.style for r in self.factual if r.complete)
         styles = ", ".join(f"{s} {complete_by_style[s]}/{n}" for s, n in sorted(by_style.items()))
         return (
-            f"{len(self.results)} messages: intent + retrieval (first question) {self.intent_accuracy:.1%}; "
+            f"{len(self.results)} messages: intent + retrieval (every question) {self.intent_accuracy:.1%}; "
             f"{len(self.factual)} factual, answers complete {self.complete_rate:.1%} ({styles})"
         )
 
@@ -148,7 +162,7 @@ def evaluate_answers(assistant: Assistant, path: Path = HELDOUT) -> AnswerReport
         report.results.append(AnswerResult(
             text=item["text"],
             expected=item["intents"],
-            predicted=assistant.full_intent(item["text"]),
+            predicted=assistant.full_intents(item["text"]),
             replies=replies,
             missing=missing_facts(" ".join(replies), item.get("facts") or []),
             style=item.get("style", "plain"),
@@ -208,7 +222,7 @@ def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     report = SafetyReport()
     urgent = [("single", item["text"]) for item in data["urgent"]]
-    urgent += [(item["context"], item["text"]) for item in data["urgent_in_context"]]
+    urgent += [(item["context"], item["text"]) for item in data.get("urgent_in_context") or []]
     for context, text in urgent:
         replies = reply_in_context(assistant, context, text)
         report.urgent_total += 1
@@ -223,7 +237,7 @@ def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
 
 
 def main(argv: list[str]) -> None:
-    which = set(argv[1:]) or {"answers", "followups", "safety", "final"}
+    which = set(argv[1:]) or {"answers", "followups", "safety", "final", "fresh"}
     with tempfile.TemporaryDirectory() as workdir:
         database_url = f"sqlite:///{workdir}/clinic.db"
         upgrade(database_url)
@@ -243,6 +257,10 @@ def main(argv: list[str]) -> None:
                 print("final check:")
                 print(evaluate_answers(assistant, FINAL_CHECK).details())
                 print(evaluate_safety(assistant, FINAL_CHECK).details())
+            if "fresh" in which:
+                print("fresh check (figures only):")
+                print(evaluate_answers(assistant, FRESH_CHECK).summary())
+                print(evaluate_safety(assistant, FRESH_CHECK).summary())
 
 
 if __name__ == "__main__":
