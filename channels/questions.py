@@ -30,12 +30,10 @@ MIN_WORDS = 2
 
 
 def candidate_questions(text: str) -> list[str]:
-    """The message's questions in order, at most two, or [] when it holds one. A story
-    before a question ("my friend keeps on about meso. what is it?") is not a question:
-    the message goes whole, so the story's words still help to read the question."""
+    """The message's parts in order, at most two, or [] when it holds one."""
     parts = [LEADING_JOINER.sub("", part.strip()) for part in QUESTION_BREAK.split(text)]
-    parts = [part for part in parts if len(part.split()) >= MIN_WORDS][:MAX_QUESTIONS]
-    return parts if len(parts) > 1 and all(ASKS.search(part) for part in parts) else []
+    parts = [part for part in parts if len(part.split()) >= MIN_WORDS]
+    return parts[:MAX_QUESTIONS] if len(parts) > 1 else []
 
 
 def answer_key(parse: dict[str, Any]) -> str | None:
@@ -45,12 +43,17 @@ def answer_key(parse: dict[str, Any]) -> str | None:
     return chosen_answer(parse) or None
 
 
+def questions_to_answer(parts: list[str], keys: list[str | None]) -> list[str]:
+    """The parts to hand over one by one, or [] to hand the message over whole. A story
+    before a question ("my friend keeps on about meso. what is it?") is read, not
+    answered: only the parts that ask are handed over."""
+    if None in keys or len(set(keys)) < len(keys):
+        return []
+    return [part for part in parts if ASKS.search(part)]
+
+
 async def separate_questions(agent: Agent, text: str) -> list[str]:
     """The questions to hand over one by one, or [text] to hand over whole."""
     parts = candidate_questions(text)
-    if not parts:
-        return [text]
     keys = [answer_key(await agent.parse_message(part)) for part in parts]
-    if None in keys or len(set(keys)) < len(keys):
-        return [text]
-    return parts
+    return questions_to_answer(parts, keys) or [text]

@@ -13,6 +13,7 @@ Run directly for a report: `python -m tests.conversation_evaluation`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sys
@@ -26,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from channels.questions import answer_key, candidate_questions
+from channels.questions import separate_questions
 from clinic_db.migrate import upgrade
 from tests.nlu_evaluation import predicted_full_intent
 from tests.servers import API_TOKEN, Bot, running_assistant
@@ -84,14 +85,14 @@ class Assistant:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
 
+    async def parse_message(self, text: str) -> dict[str, Any]:
+        return self.parse(text)
+
     def full_intents(self, text: str) -> list[str]:
-        """The topics the assistant takes the message to ask, as its channels do: each of
-        two questions it separates (channels/questions.py), or the whole message's one."""
-        parts = candidate_questions(text)
-        keys = [answer_key(self.parse(part)) for part in parts]
-        if keys and None not in keys and len(set(keys)) == len(keys):
-            return [str(key) for key in keys]
-        return [predicted_full_intent(self.parse(text))]
+        """The topics the assistant takes the message to ask, as its channels do: each
+        question it hands over on its own (channels/questions.py), or the whole message's."""
+        questions = asyncio.run(separate_questions(self, text))  # type: ignore[arg-type]
+        return [predicted_full_intent(self.parse(question)) for question in questions]
 
 
 def new_sender() -> str:

@@ -20,9 +20,6 @@ from channels.questions import candidate_questions, separate_questions
         ("is it safe", []),
         ("how long do the bruises and swelling last?", []),
         ("hi! what is mesotherapy?", []),
-        # A story before the question is not a second question.
-        ("my friend keeps going on about meso. what even is it", []),
-        ("I take Aleve most days. Is that a problem?", []),
     ],
 )
 def test_candidate_questions(text: str, expected: list[str]) -> None:
@@ -48,6 +45,14 @@ def separated(parses: dict[str, tuple[str, str | None]], text: str) -> list[str]
 def test_two_clinic_questions_on_different_topics_are_separated() -> None:
     parses = {"does it hurt?": ("faq", "faq/pain"), "how much is it": ("not_covered", "not_covered/cost")}
     assert separated(parses, "does it hurt? how much is it") == ["does it hurt?", "how much is it"]
+
+
+def test_a_story_before_a_question_is_read_not_answered() -> None:
+    parses = {
+        "my friend keeps on about meso": ("faq", "faq/uses"),
+        "what even is it": ("faq", "faq/what_is"),
+    }
+    assert separated(parses, "my friend keeps on about meso. what even is it") == ["what even is it"]
 
 
 @pytest.mark.parametrize(
