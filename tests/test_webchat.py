@@ -45,7 +45,7 @@ def stored_session_id(page: Page) -> str:
 
 
 def test_patient_chats_on_the_clinic_page(web_stack: WebStack, page: Page) -> None:
-    # Whatever the page asks of another machine (the widget's CSS @imports a Google font) must be
+    # Whatever the page asks of another machine (the npm bundle's CSS imports a Google font) must be
     # blocked by the page's Content-Security-Policy: no CDN, no third party learns who visits.
     outside: list[str] = []
     blocked: list[str] = []
