@@ -21,12 +21,14 @@ AXE_RUN = """() => axe.run(document, {
   runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
   rules: {"region": {enabled: true}, "heading-order": {enabled: true}},
 }).then(results => results.violations.map(v => `${v.impact} ${v.id}: ${v.nodes.map(n => n.target).join(", ")}`))"""
-# When each of the bot's messages arrives on the socket (performance.now()).
+# When each of the bot's messages arrives on the WebSocket (performance.now()), and whether
+# socket.io has moved from long-polling to it (the server answered the upgrade probe).
 SOCKET_PROBE = """window.botMessagesAt = [];
 window.WebSocket = class extends window.WebSocket {
   constructor(...args) {
     super(...args);
     this.addEventListener("message", event => {
+      if (event.data === "3probe") window.socketUpgraded = true;
       if (String(event.data).includes('"bot_uttered"')) window.botMessagesAt.push(performance.now());
     });
   }
@@ -195,6 +197,7 @@ def test_bot_messages_are_announced_through_a_live_region(desktop: WatchedPage) 
 def test_a_three_message_answer_is_on_screen_soon_after_it_arrives(desktop: WatchedPage) -> None:
     page = desktop.page
     open_chat_with_greeting(page)
+    page.wait_for_function("window.socketUpgraded === true", timeout=WAIT_MS)
     shown_before = page.locator(".rw-response").count()
     text_box(page).fill("does it hurt? and how many sessions?")
     sent_at = page.evaluate("performance.now()")
