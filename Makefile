@@ -78,7 +78,7 @@ train: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --domain domain --fail-on-warnings
 
-run: $(MODEL) migrate web/node_modules/.installed
+run: $(MODEL) migrate $(WEBCHAT_BUNDLE)
 	./scripts/serve.sh
 
 shell: $(MODEL) migrate

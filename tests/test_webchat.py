@@ -1,118 +1,32 @@
 """The website chat widget end to end: web/index.html with rasa-webchat in headless
-Chromium, over socket.io to the real bot and action servers, as `make run` serves them.
-
-Needs Debian's chromium (`make /usr/bin/chromium`) and the widget from npm
-(`make web/node_modules/.installed`); see web/web.mk.
-"""
+Chromium, over socket.io to the real bot and action servers, as `make run` serves them
+(fixtures: tests/webchat_stack.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 import websockets
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from channels.screening import EMPTY_MESSAGE_REPLY, TOO_LONG_REPLY
 from channels.webchat import ClinicSocketIOInput
 from tests.security.socket_chat import ChatSocket
-from tests.servers import API_TOKEN, PROJECT_ROOT, start_action_server, start_bot_server, write_endpoints
+from tests.servers import API_TOKEN, PROJECT_ROOT
+from tests.webchat_stack import WAIT_MS, WebStack, static_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-WEB_DIR = PROJECT_ROOT / "web"
-WIDGET = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 SCREENSHOT = PROJECT_ROOT / "tests" / "artifacts" / "webchat.png"
 FOREIGN_ORIGIN = "http://evil.example"
-WAIT_MS = 30_000  # for a bot reply or a page load
 LOOPBACK = {"127.0.0.1", "localhost"}
 T = TypeVar("T")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def static_site() -> Iterator[str]:
-    """web/ on a free port, as `python -m http.server` serves it in scripts/serve.sh; yields its origin."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(WEB_DIR)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@dataclass
-class WebStack:
-    site: str  # the demo page's origin: the only one allowed to open the socket
-    bot: str
-
-    def page_url(self, site: str | None = None) -> str:
-        return f"{site or self.site}/?bot={self.bot}"
-
-
-@pytest.fixture(scope="module")
-def web_stack(trained_model: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
-    if not WIDGET.exists():
-        pytest.fail(f"{WIDGET.relative_to(PROJECT_ROOT)} is missing: run `npm ci --prefix web`")
-    workdir = tmp_path_factory.mktemp("webchat")
-    with static_site() as site:
-        actions = start_action_server(workdir, database_url)
-        bot = None
-        try:
-            # As scripts/serve.sh starts it: the real credentials.yml, the page's origin as
-            # WEB_ORIGIN (for the socket.io channel) and as --cors (for the CORS headers).
-            bot = start_bot_server(
-                workdir, write_endpoints(workdir), actions.url, env={"WEB_ORIGIN": site}, extra_args=("--cors", site)
-            )
-            yield WebStack(site, bot.url)
-        finally:
-            if bot:
-                bot.stop()
-            actions.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make /usr/bin/chromium`, see web/web.mk)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser profile (so a new chat session) for each test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(WAIT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def shows(locator: Locator) -> None:
@@ -131,7 +45,7 @@ def stored_session_id(page: Page) -> str:
 
 
 def test_patient_chats_on_the_clinic_page(web_stack: WebStack, page: Page) -> None:
-    # Whatever the page asks of another machine (the widget's CSS @imports a Google font) must be
+    # Whatever the page asks of another machine (the npm bundle's CSS imports a Google font) must be
     # blocked by the page's Content-Security-Policy: no CDN, no third party learns who visits.
     outside: list[str] = []
     blocked: list[str] = []
