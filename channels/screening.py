@@ -169,7 +169,11 @@ async def one_question_each(agent: Agent | None, message: UserMessage) -> list[U
         return [message]
     questions = await separate_questions(agent, text)
     if len(questions) == 1:
-        message.parse_data = await parse_in_context(agent, message.sender_id, text)
+        # The message is kept as written; what is read is the question it asks,
+        # without a story before it (channels/questions.py).
+        question = questions[0]
+        parse = await parse_in_context(agent, message.sender_id, question)
+        message.parse_data = parse if parse or question == text else await agent.parse_message(question)
         return [message]
     return [
         UserMessage(question, message.output_channel, message.sender_id,
