@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import ActiveLoop, AllSlotsReset, BotUttered, UserUttered
+from rasa.shared.core.events import ActiveLoop, AllSlotsReset, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -169,17 +169,20 @@ async def end_open_form(agent: Agent, sender: str) -> None:
 
 
 async def offered_buttons(agent: Agent, sender: str) -> list[dict[str, Any]]:
+    tracker = await agent.tracker_store.retrieve(sender)
+    return buttons_last_offered(list(tracker.events) if tracker else [])
+
+
+def buttons_last_offered(events: list[Event]) -> list[dict[str, Any]]:
     """The buttons a number answers: those of the last message with buttons in the
     assistant's reply to the patient's last SMS (one SMS may hold two questions)."""
-    tracker = await agent.tracker_store.retrieve(sender)
-    events = list(tracker.events) if tracker else []
     sms_starts = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
     if not sms_starts:
         return []
     last_sms = (events[sms_starts[-1]].metadata or {}).get(SMS_MESSAGE_KEY)
     start = sms_starts[-1]
     for index in reversed(sms_starts[:-1]):
-        if (events[index].metadata or {}).get(SMS_MESSAGE_KEY) != last_sms:
+        if last_sms is None or (events[index].metadata or {}).get(SMS_MESSAGE_KEY) != last_sms:
             break
         start = index
     replies = [event for event in events[start:] if isinstance(event, BotUttered) and event.data.get("buttons")]
