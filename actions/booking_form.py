@@ -214,14 +214,11 @@ class ValidateConsultForm(FormValidationAction):
     @staticmethod
     def _reject(slot: str, explanation: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
-        if failures >= FAILURES_BEFORE_OFFER:
-            way_out = (
-                "type 'skip' to leave this for the clinic's call, or 'never mind' to cancel"
-                if slot in SKIPPED_VALUES
-                else "type 'never mind' to cancel and call the clinic instead"
-            )
-            explanation = f"{explanation} You can try again, {way_out}."
-        dispatcher.utter_message(text=explanation)
+        if failures < FAILURES_BEFORE_OFFER:
+            dispatcher.utter_message(text=explanation)
+        else:  # with a way out, worded for the channel (no SMS keyword on SMS): domain/booking.yml
+            way_out = "utter_booking_retry_or_skip" if slot in SKIPPED_VALUES else "utter_booking_retry_or_exit"
+            dispatcher.utter_message(response=way_out, explanation=explanation)
         return {slot: None, "failed_attempts": failures}
 
     @staticmethod

@@ -66,7 +66,10 @@ class ActionSubmitConsult(Action):
                 f"New consult request {saved.reference}",
                 f"A patient asked for a consult (reference {saved.reference}). Run `make consults` to see it.",
             )
-        dispatcher.utter_message(response="utter_booking_saved", booking_reference=saved.reference)
+        # The clinic answers the way the patient gave: a call, or an email.
+        by_email = "@" in str(tracker.get_slot("contact"))
+        saved_response = "utter_booking_saved_email" if by_email else "utter_booking_saved"
+        dispatcher.utter_message(response=saved_response, booking_reference=saved.reference)
         return [SlotSet("booking_reference", saved.reference), *clear_booking()]
 
 

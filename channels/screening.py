@@ -182,6 +182,18 @@ async def one_question_each(agent: Agent | None, message: UserMessage) -> list[U
     ]
 
 
+class ChannelCollector(CollectingOutputChannel):
+    """Collects the replies under the channel's own name, so responses written for
+    that channel (`channel: sms` in domain/) are the ones chosen."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__()
+        self.channel = channel
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.channel
+
+
 async def ask_assistant(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     text: str,
@@ -190,7 +202,7 @@ async def ask_assistant(
     metadata: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The assistant's replies; if it fails, an apology for the patient and no text in the log."""
-    collector = CollectingOutputChannel()
+    collector = ChannelCollector(channel)
     try:
         await hand_over(on_new_message, UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
     except Exception as error:

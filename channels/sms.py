@@ -14,11 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.events import ActiveLoop, AllSlotsReset, BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -27,23 +32,22 @@ from twilio.request_validator import RequestValidator
 
 from channels.rate_limits import RATE_LIMITED_REPLY, rate_limits
 from channels.screening import SORRY_REPLY, ask_assistant, patient_blueprint, screening_reply
-from channels.sms_replies import button_payload, sms_bodies, twiml
+from channels.sms_keywords import Keyword, sms_keyword
+from channels.sms_replies import button_payload, chosen_number, sms_bodies, twiml
 from clinic_db.sms_opt_outs import is_opted_out, opt_in, opt_out
 from privacy.sms_numbers import SEALED_NUMBER_KEY, number_hash, seal, sender_id_for
 
 logger = logging.getLogger(__name__)
 
-OPT_OUT_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
-OPT_IN_WORDS = {"start", "unstop"}
-HELP_WORDS = {"help", "info"}
 OPT_OUT_REPLY = (
     "You're unsubscribed from Liondale Medical's assistant and won't get more messages. Reply START to resume."
 )
 OPT_IN_REPLY = "You're subscribed to Liondale Medical's assistant again. Ask me anything about mesotherapy."
-HELP_REPLY = (
-    "Liondale Medical's assistant answers questions about mesotherapy and books consults. "
-    "Reply STOP to unsubscribe. In an emergency, call 911."
-)
+# HELP/INFO: who we are, the clinic's phone, how to opt out (domain/core.yml).
+HELP_RESPONSE = "utter_sms_help"
+# Twilio's id of the SMS (or a made-up one): the messages a two-question SMS is split
+# into carry the same, so the reply to the whole SMS is known in the tracker.
+SMS_MESSAGE_KEY = "sms_message_id"
 MAX_BODY_BYTES = 16_384
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -104,7 +108,8 @@ class TwilioSmsInput(InputChannel):
             if message_id and not rate_limits().first_delivery(message_id):
                 return twiml_response([])  # Twilio's retry, or a replay: handled already
             try:
-                return twiml_response(await self.answer(request, on_new_message, number, text))
+                sms = IncomingSms(number, text, message_id or f"local-{uuid.uuid4().hex}")
+                return twiml_response(await self.answer(request.app.ctx.agent, on_new_message, sms))
             except SQLAlchemyError as error:  # opt-outs live in the clinic database
                 logger.error("SMS opt-out lookup failed: %s", type(error).__name__)
                 return twiml_response([SORRY_REPLY])
@@ -112,37 +117,73 @@ class TwilioSmsInput(InputChannel):
         return webhook
 
     async def answer(
-        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]], number: str, text: str
+        self, agent: Agent, on_new_message: Callable[[UserMessage], Awaitable[Any]], sms: IncomingSms
     ) -> list[str]:
-        keyed = number_hash(number)
-        keyword = text.strip().lower()
-        if keyword in OPT_OUT_WORDS:
+        """Keywords first, as carriers require (HELP even when opted out); then the assistant."""
+        keyed, sender, keyword = number_hash(sms.number), sender_id_for(sms.number), sms_keyword(sms.text)
+        if keyword is Keyword.HELP:
+            return sms_bodies([await help_message(agent)])
+        if keyword is Keyword.OPT_OUT:
             await asyncio.to_thread(opt_out, keyed)
-            return [OPT_OUT_REPLY]
-        if keyword in OPT_IN_WORDS:
+            await end_open_form(agent, sender)
+            return sms_bodies([{"text": OPT_OUT_REPLY}])
+        opted_out = await asyncio.to_thread(is_opted_out, keyed)
+        if keyword is Keyword.OPT_IN or (keyword is Keyword.YES and opted_out):
             await asyncio.to_thread(opt_in, keyed)
-            return [OPT_IN_REPLY]
-        if await asyncio.to_thread(is_opted_out, keyed):
+            return sms_bodies([{"text": OPT_IN_REPLY}])
+        if opted_out:
             return []
-        sender = sender_id_for(number)
         if not rate_limits().allows(sender):
             return [RATE_LIMITED_REPLY] if rate_limits().first_sms_notice(sender) else []
-        if keyword in HELP_WORDS:
-            return [HELP_REPLY]
-        refusal = screening_reply(text)
+        refusal = screening_reply(sms.text)
         if refusal:
             return [refusal]
-        if keyword.rstrip(".)").isdigit():
-            text = button_payload(text, await last_buttons(request, sender)) or text
-        metadata = {SEALED_NUMBER_KEY: seal(number)}
+        text, choice = sms.text, chosen_number(sms.text)
+        if choice is not None:
+            text = button_payload(choice, await offered_buttons(agent, sender)) or text
+        metadata = {SEALED_NUMBER_KEY: seal(sms.number), SMS_MESSAGE_KEY: sms.message_id}
         return sms_bodies(await ask_assistant(on_new_message, text, sender, self.name(), metadata))
 
 
-async def last_buttons(request: Request, sender: str) -> list[dict[str, Any]]:
-    """The buttons of the assistant's last message, from the shared tracker store."""
-    agent = getattr(request.app.ctx, "agent", None)
-    tracker = await agent.tracker_store.retrieve(sender) if agent else None
-    for event in reversed(tracker.events if tracker else []):
-        if event.type_name == "bot":
-            return list((event.data or {}).get("buttons") or [])
-    return []
+@dataclass(frozen=True)
+class IncomingSms:
+    number: str
+    text: str
+    message_id: str
+
+
+async def help_message(agent: Agent) -> dict[str, Any]:
+    """The HELP reply, with the clinic's phone as the domain sets it (no conversation needed)."""
+    tracker = DialogueStateTracker("sms-help", agent.domain.slots)
+    return await agent.nlg.generate(HELP_RESPONSE, tracker, TwilioSmsInput.name()) or {}
+
+
+async def end_open_form(agent: Agent, sender: str) -> None:
+    """Opting out ends a booking under way and forgets its answers, so START does not bring it back."""
+    async with agent.lock_store.lock(sender):
+        tracker = await agent.tracker_store.retrieve(sender)
+        if tracker is None or not tracker.active_loop_name:
+            return
+        tracker.update_with_events([ActiveLoop(None), AllSlotsReset()], agent.domain)
+        await agent.tracker_store.save(tracker)
+
+
+async def offered_buttons(agent: Agent, sender: str) -> list[dict[str, Any]]:
+    tracker = await agent.tracker_store.retrieve(sender)
+    return buttons_last_offered(list(tracker.events) if tracker else [])
+
+
+def buttons_last_offered(events: list[Event]) -> list[dict[str, Any]]:
+    """The buttons a number answers: those of the last message with buttons in the
+    assistant's reply to the patient's last SMS (one SMS may hold two questions)."""
+    sms_starts = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
+    if not sms_starts:
+        return []
+    last_sms = (events[sms_starts[-1]].metadata or {}).get(SMS_MESSAGE_KEY)
+    start = sms_starts[-1]
+    for index in reversed(sms_starts[:-1]):
+        if last_sms is None or (events[index].metadata or {}).get(SMS_MESSAGE_KEY) != last_sms:
+            break
+        start = index
+    replies = [event for event in events[start:] if isinstance(event, BotUttered) and event.data.get("buttons")]
+    return list(replies[-1].data["buttons"]) if replies else []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from channels.sms_replies import button_payload, sms_bodies, twiml
+from channels.sms_replies import button_payload, chosen_number, sms_bodies, twiml
+from channels.sms_segments import segments
 from privacy.sms_numbers import number_hash, seal, sender_id_for, unseal
 
 BUTTONS = [{"title": "Yes, book a consult", "payload": "/request_consult"}, {"title": "No, thanks", "payload": "/deny"}]
@@ -13,16 +14,43 @@ BUTTONS = [{"title": "Yes, book a consult", "payload": "/request_consult"}, {"ti
 def test_buttons_become_numbered_choices_and_a_number_picks_one() -> None:
     [body] = sms_bodies([{"text": "Would you like to book one?", "buttons": BUTTONS}])
     assert body.endswith("Reply 1 for Yes, book a consult, 2 for No, thanks.")
-    assert button_payload("1", BUTTONS) == "/request_consult"
-    assert button_payload(" 2. ", BUTTONS) == "/deny"
-    assert button_payload("3", BUTTONS) is None
-    assert button_payload("1 more question", BUTTONS) is None
+    assert [chosen_number(text) for text in ("1", " 2. ", "3)", "1 more question", "one", "\u0661")] == [
+        1, 2, 3, None, None, None]
+    assert button_payload(1, BUTTONS) == "/request_consult"
+    assert button_payload(2, BUTTONS) == "/deny"
+    assert button_payload(3, BUTTONS) is None
+    assert button_payload(0, BUTTONS) is None
 
 
-def test_at_most_three_messages_of_at_most_320_characters() -> None:
-    bodies = sms_bodies([{"text": f"message {n} " + "x" * 400} for n in range(5)])
-    assert len(bodies) == 3
-    assert all(len(body) <= 320 for body in bodies)
+def test_only_the_last_buttons_of_a_reply_are_numbered() -> None:
+    [body] = sms_bodies([{"text": "First?", "buttons": BUTTONS[:1]}, {"text": "Second?", "buttons": BUTTONS}])
+    assert body.count("Reply 1 for") == 1 and body.endswith("2 for No, thanks.")
+
+
+def test_nothing_is_cut_and_messages_share_segments() -> None:
+    answers = [{"text": f"Answer {n}. " + "x" * 90} for n in range(4)]
+    bodies = sms_bodies(answers)
+    assert "\n\n".join(bodies) == "\n\n".join(message["text"] for message in answers)  # all of it, in order
+    assert sum(segments(body) for body in bodies) == 3  # four 100-character texts as 3 segments, not 4
+
+
+def test_joining_never_costs_an_extra_segment() -> None:
+    full = "x" * 160  # one segment alone, but two when concatenated with anything
+    assert sms_bodies([{"text": full}, {"text": full}]) == [full, full]
+
+
+def test_911_is_said_once_per_reply() -> None:
+    bodies = sms_bodies([
+        {"text": "Side effects can last a few days. In an emergency, call 911."},
+        {"text": "Please note: general facts only, not medical advice. In an emergency, call 911."},
+    ])
+    assert " ".join(bodies).count("911") == 1
+    assert "not medical advice." in " ".join(bodies)
+
+
+def test_replies_are_normalised_to_gsm7() -> None:
+    [body] = sms_bodies([{"text": "It\u2019s a \u201cmesotherapy\u201d answer \u2014 " + "x" * 100}])
+    assert body.startswith("It's a \"mesotherapy\" answer - ") and segments(body) == 1
 
 
 def test_twiml_escapes_text() -> None:

@@ -47,6 +47,13 @@ def test_a_confirmed_request_is_stored_once_and_confirmed_with_its_reference(use
     assert again.messages[0]["booking_reference"] == row.reference
 
 
+def test_a_request_with_an_email_says_the_clinic_will_email(use_database: str) -> None:
+    _, dispatcher = submit({**BOOKING, "contact": "maria@example.com"})
+    [row] = open_requests(use_database)
+    assert row.contact == "maria@example.com"
+    assert dispatcher.messages[0]["response"] == "utter_booking_saved_email"
+
+
 def test_without_consent_nothing_is_stored(use_database: str) -> None:
     _, dispatcher = submit({**BOOKING, "contact_consent": False})
     assert open_requests(use_database) == []
