@@ -95,3 +95,28 @@ def test_a_few_messages_at_a_time_the_rest_in_arrival_order() -> None:
 def test_metadata_numbers_that_json_cannot_hold_are_refused(number: float) -> None:
     assert screening.metadata_problem({"page": "/", "score": [number]}) == "'metadata' may hold only JSON values"
     assert screening.metadata_problem({"page": "/", "score": [0.5]}) is None
+
+
+class TableAgent:
+    """Parses from a table, like the trained model would; no conversation history."""
+
+    def __init__(self, parses: dict[str, str]) -> None:
+        self.parses = parses
+        self.tracker_store = self
+
+    async def parse_message(self, text: str) -> dict[str, object]:
+        answer = self.parses[text]
+        return {"text": text, "intent": {"name": answer.split("/")[0]},
+                "response_selector": {"default": {"response": {"intent_response_key": answer}}}}
+
+    async def retrieve(self, sender_id: str) -> None:
+        return None
+
+
+def test_a_story_before_a_question_is_read_as_the_question() -> None:
+    story, question = "my friend keeps on about meso", "what even is it"
+    agent = TableAgent({story: "faq/uses", question: "faq/what_is", f"{story}. {question}": "faq/uses"})
+    message = UserMessage(f"{story}. {question}", CollectingOutputChannel(), "patient")
+    [handed] = asyncio.run(screening.one_question_each(agent, message))  # type: ignore[arg-type]
+    assert handed.text == f"{story}. {question}"
+    assert handed.parse_data["response_selector"]["default"]["response"]["intent_response_key"] == "faq/what_is"
