@@ -25,6 +25,8 @@ QUESTION_BREAK = re.compile(
 )
 LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|&)\s+", re.IGNORECASE)
 ASKS = re.compile(rf"\?|^\W*{QUESTION_WORD}\b", re.IGNORECASE)
+# What a story before a question may be taken for and still be left unanswered.
+STORY_INTENTS = RETRIEVAL_INTENTS | {"nlu_fallback", "out_of_scope", "greet", "thank"}
 MAX_QUESTIONS = 2
 MIN_WORDS = 2
 
@@ -43,17 +45,25 @@ def answer_key(parse: dict[str, Any]) -> str | None:
     return chosen_answer(parse) or None
 
 
-def questions_to_answer(parts: list[str], keys: list[str | None]) -> list[str]:
-    """The parts to hand over one by one, or [] to hand the message over whole. A story
+def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[str]:
+    """The parts to hand over one by one, or [] to hand the message over whole.
+
+    Every part that asks must be a clinic question, on different topics. A story
     before a question ("my friend keeps on about meso. what is it?") is read, not
-    answered: only the parts that ask are handed over."""
-    if None in keys or len(set(keys)) < len(keys):
+    answered, when it is small talk or about the treatment; anything else in it (an
+    urgent symptom, a booking, a name) keeps the message whole."""
+    asked = [(part, answer_key(parse)) for part, parse in zip(parts, parses, strict=True) if ASKS.search(part)]
+    keys = [key for _, key in asked]
+    if not asked or None in keys or len(set(keys)) < len(keys):
         return []
-    return [part for part in parts if ASKS.search(part)]
+    stories = [parse for part, parse in zip(parts, parses, strict=True) if not ASKS.search(part)]
+    if any(parse.get("intent", {}).get("name") not in STORY_INTENTS for parse in stories):
+        return []
+    return [part for part, _ in asked]
 
 
 async def separate_questions(agent: Agent, text: str) -> list[str]:
     """The questions to hand over one by one, or [text] to hand over whole."""
     parts = candidate_questions(text)
-    keys = [answer_key(await agent.parse_message(part)) for part in parts]
-    return questions_to_answer(parts, keys) or [text]
+    parses = [await agent.parse_message(part) for part in parts]
+    return questions_to_answer(parts, parses) or [text]

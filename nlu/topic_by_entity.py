@@ -24,14 +24,17 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
-from nlu.retrieval import RESPONSE_SELECTOR, answer_choice, chosen_answer
+from nlu.retrieval import RESPONSE_SELECTOR, RETRIEVAL_INTENTS, answer_choice, chosen_answer
 
 USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
 # Intents whose choice a named concern or medicine may correct.
 CORRECTABLE_INTENTS = {"faq", "not_covered", "nlu_fallback", "request_consult", "stop", "out_of_scope"}
 # Answers that already fit a question about a concern or a medicine.
+TIMELINE_ANSWER = "not_covered/results_timeline"
 FITS_CONCERN = {USES_ANSWER, "faq/number_of_sessions", "faq/session_frequency", "faq/pain", "faq/side_effects",
-                "faq/results_vary", "not_covered/results_timeline", "not_covered/cost", "not_covered/comparison"}
+                "faq/results_vary", TIMELINE_ANSWER, "not_covered/cost", "not_covered/comparison"}
+# The timeline answer fits only a question of when ("does it help my cellulite?" is not).
+ASKS_WHEN = re.compile(r"\b(when|how (long|soon|quick|fast)|weeks?|months?|time|until|till|before i see)\b")
 FITS_MEDICATION = {MEDICATIONS_ANSWER, "faq/preparation"}
 QUESTION_START = re.compile(
     r"^\W*(what|whats|how|hw|does|do|can|cn|could|cud|is|are|will|would|wud|should|shud|any|has|have|why|when)\b"
@@ -39,7 +42,7 @@ QUESTION_START = re.compile(
 ASKS_ABOUT_TREATMENT = re.compile(r"\b(is|does|do|can|could|would|will) (it|this|that|meso\w*|mezo|the \w+)\b")
 ASKS_IF_IT_HELPS = re.compile(
     r"\b(work|works|help|helps|good for|any good|do anything|does anything|fix|get rid|treat|shift|fade|tighten"
-    r"|firm|reduce|improve|difference|effective|target|remove|lighten|used for|for that|for it)\b"
+    r"|firm|reduce|improve|difference|change|effective|target|remove|lighten|used for|for that|for it)\b"
 )
 
 
@@ -69,13 +72,23 @@ def named_topic(message_data: dict[str, Any]) -> str | None:
     return None
 
 
+def fits(answer: str, topic: str, text: str) -> bool:
+    """The classifier's answer already suits a question on `topic`."""
+    if topic == MEDICATIONS_ANSWER:
+        return answer in FITS_MEDICATION
+    if answer == TIMELINE_ANSWER:
+        return bool(ASKS_WHEN.search(text.lower()))
+    return answer in FITS_CONCERN
+
+
 def topic_for(message_data: dict[str, Any]) -> str | None:
     """The answer a named concern or medicine calls for, or None to keep the classifier's."""
-    if (message_data.get(INTENT) or {}).get("name") not in CORRECTABLE_INTENTS:
+    intent = (message_data.get(INTENT) or {}).get("name")
+    topic = named_topic(message_data) if intent in CORRECTABLE_INTENTS else None
+    if topic is None:
         return None
-    topic = named_topic(message_data)
-    fitting = FITS_MEDICATION if topic == MEDICATIONS_ANSWER else FITS_CONCERN
-    return topic if topic and chosen_answer(message_data) not in fitting else None
+    answered = intent in RETRIEVAL_INTENTS and fits(chosen_answer(message_data), topic, message_data.get(TEXT) or "")
+    return None if answered else topic
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -53,6 +53,17 @@ def test_a_story_before_a_question_is_read_not_answered() -> None:
         "what even is it": ("faq", "faq/what_is"),
     }
     assert separated(parses, "my friend keeps on about meso. what even is it") == ["what even is it"]
+    parses["my friend keeps on about meso"] = ("nlu_fallback", None)
+    assert separated(parses, "my friend keeps on about meso. what even is it") == ["what even is it"]
+
+
+@pytest.mark.parametrize(
+    ("story", "intent"),
+    [("my lips are swelling", "urgent_symptom"), ("I want to book", "request_consult"), ("I'm Sam Lee", "inform")],
+)
+def test_a_story_that_is_more_than_small_talk_keeps_the_message_whole(story: str, intent: str) -> None:
+    parses = {story: (intent, None), "what even is it": ("faq", "faq/what_is")}
+    assert separated(parses, f"{story}. what even is it") == [f"{story}. what even is it"]
 
 
 @pytest.mark.parametrize(
