@@ -62,7 +62,13 @@ AFTER_TREATMENT = re.compile(
 )
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
-    r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it)\b"
+    r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it"
+    r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common)\b"
+)
+# Someone else's words or body ("my friend said it can cause a fever") are not the patient's own.
+SOMEONE_ELSE = re.compile(
+    r"\b(my|our) (friend|mate|sister|brother|mum|mom|mother|dad|father|cousin|aunt|partner|husband|wife|colleague"
+    r"|coworker|neighbou?r|daughter|son)s?( (said|says|told|thinks|reckons|heard|read|had))?\b"
 )
 
 # A decision is to escalate, to keep the classifier's choice, or the answer to give instead.
@@ -88,12 +94,15 @@ def question_kind(text: str) -> str | None:
     """HYPOTHETICAL ("what if I ever...", "signs of... to watch for"), GENERAL ("can it
     cause a fever?"), or None for anything that may describe the patient now."""
     lowered = text.lower().replace("’", "'").strip()
+    reported = bool(SOMEONE_ELSE.search(lowered))
+    lowered = SOMEONE_ELSE.sub("someone", lowered)
     if PRESENT.search(lowered):
         return None
     if HYPOTHETICAL.search(lowered):
         return HYPOTHETICAL_QUESTION
     words = re.findall(r"[\w']+", lowered)
-    asks = bool(words) and words[0] in QUESTION_WORDS
+    # "my friend said it can cause a fever, is that true?" asks, though it starts with a story.
+    asks = (bool(words) and words[0] in QUESTION_WORDS) or (reported and "?" in lowered)
     return GENERAL_QUESTION if asks and not PERSONAL.search(lowered) else None
 
 

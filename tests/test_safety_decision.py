@@ -49,6 +49,12 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         # ...but never once it speaks of now.
         (parse([("faq", 0.9)], "red_flag", text="what if my lips swell right now?"), ESCALATE),
         (parse([("urgent_symptom", 0.9)], "red_flag", text="hypothetically, I still have a fever"), ESCALATE),
+        # Someone else's story, or asked of people in general.
+        (parse([("faq", 0.9)], "red_flag", text="my friend said meso can give you a fever, is that true?"), KEEP),
+        (parse([("urgent_symptom", 0.7)], "red_flag", text="do people ever get allergic reactions to it?"),
+         ANSWER_SIDE_EFFECTS),
+        (parse([("faq", 0.9)], "red_flag", text="my friend had a fever since her shots, and now I do too?"), ESCALATE),
+        (parse([("faq", 0.9)], "red_flag", text="my sister says my lips look swollen?"), ESCALATE),
         # Without a red-flag term, a question about a named medicine or concern gets its answer...
         (parse([("stop", 0.5), ("urgent_symptom", 0.24)], "medication", text="do i have to stop my motrin"),
          "faq/medications"),
