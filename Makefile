@@ -23,7 +23,7 @@ RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml'
 
 include web/web.mk
 
-.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs purge clean
+.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs staff-user purge clean
 
 help:
 	@echo "make run       set up, train if the data changed, start action server + bot"
@@ -35,6 +35,7 @@ help:
 	@echo "make lint      ruff"
 	@echo "make consults  open consult requests (DONE=LM-XXXXXX marks one done)"
 	@echo "make handoffs  conversations waiting for a person (RESUME=ID resumes the bot)"
+	@echo "make staff-user EMAIL=...  create a staff console account or set its password (asked for)"
 	@echo "make purge     delete conversations older than TRACKER_RETENTION_DAYS (30; make run does it daily)"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 
@@ -89,6 +90,11 @@ consults: migrate
 
 handoffs: migrate
 	$(PY) -m staff.cli handoffs $(if $(RESUME),--resume $(RESUME))
+
+# EMAIL and PASSWORD reach the command through the environment (make exports variables
+# given on its command line), never as arguments; without PASSWORD it is asked for.
+staff-user: migrate
+	@umask 077 && $(PY) -m console.accounts
 
 purge: $(VENV)/.installed
 	umask 077 && $(PY) -m privacy.retention
