@@ -32,6 +32,8 @@ class Line:
     text: str
     urgent: bool = False
     undelivered: bool = False
+    # A button's payload or the widget's opening message (/greet), not typed by the patient.
+    payload: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def _line(type_name: str, timestamp: float | None, intent: str | None, event: di
     at = datetime.fromtimestamp(timestamp or 0, timezone.utc)
     words = str(event.get("text") or "")
     if type_name == "user":
-        return Line(at, "Patient", words, urgent=intent == URGENT_INTENT)
+        return Line(at, "Patient", words, urgent=intent == URGENT_INTENT, payload=words.startswith("/"))
     metadata = event.get("metadata") or {}
     buttons = (event.get("data") or {}).get("buttons") or []
     if buttons:

@@ -39,6 +39,7 @@ pytestmark = pytest.mark.database
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # Each route's variable parts (a handoff id, a consult reference): a record that may or may not exist.
 SAMPLE_ID = 1
+SCREENSHOTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +198,8 @@ def test_consult_requests_status_note_duplicates_and_csv(console: RunningServer,
     expect(rows.filter(has=page.get_by_role("link", name=repeat))).to_contain_text(f"Possible duplicate of {first}")
     expect(rows.filter(has=page.get_by_role("link", name=other))).not_to_contain_text("Possible duplicate")
     assert serious_accessibility_problems(page) == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "console-consults.png"))
 
     page.get_by_role("link", name=first).click()
     expect(page.get_by_role("heading", name=f"Consult request {first}")).to_be_visible()

@@ -129,6 +129,8 @@ def test_staff_answer_a_website_patient_then_hand_back(
     expect(row).to_contain_text("Website chat")
     expect(row).not_to_contain_text("Urgent")
     assert serious_accessibility_problems(console) == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "console-inbox.png"))
     console.get_by_role("link", name=f"Open handoff {handoff.id}").click()
     transcript = console.locator(".transcript")
     expect(transcript.locator("li.patient", has_text=ASK_FOR_A_PERSON)).to_contain_text("Patient")
@@ -141,7 +143,6 @@ def test_staff_answer_a_website_patient_then_hand_back(
     expect(console.get_by_role("status")).to_contain_text("Sent to the patient's website chat")
     expect(transcript.locator("li.staff", has_text=reply)).to_contain_text(f"Staff ({STAFF_EMAIL})")
     shows(bot_says.filter(has_text=reply))  # live, on the patient's socket
-    SCREENSHOTS.mkdir(exist_ok=True)
     console.screenshot(path=str(SCREENSHOTS / "console-conversation.png"), full_page=True)
 
     patient.reload()  # the reply stays in the widget's history
