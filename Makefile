@@ -23,7 +23,14 @@ RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml'
 
 include web/web.mk
 
-.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs staff-user purge clean
+# Chart.js for the staff console's dashboard, from npm as console/package-lock.json pins it
+# (served by the console itself: no CDN).
+CONSOLE_ASSETS := console/node_modules/.installed
+$(CONSOLE_ASSETS): console/package.json console/package-lock.json console/.npmrc
+	npm ci --prefix console
+	@touch $@
+
+.PHONY: help setup migrate train run shell validate test bench bench-dashboard lint lock consults handoffs staff-user purge clean
 
 help:
 	@echo "make run       set up, train if the data changed, start action server + bot"
@@ -31,7 +38,7 @@ help:
 	@echo "make shell     chat with the bot in the terminal (staff)"
 	@echo "make train     build the spaCy pipeline and train the Rasa model if inputs changed"
 	@echo "make validate  rasa data validate (fails on warnings)"
-	@echo "make bench     speed and memory figures -> bench/results.json, bench/latency.png"
+	@echo "make bench     speed and memory figures -> bench/results.json, bench/latency.png, bench/dashboard.json"
 	@echo "make lint      ruff"
 	@echo "make consults  open consult requests (DONE=LM-XXXXXX marks one done)"
 	@echo "make handoffs  conversations waiting for a person (RESUME=ID resumes the bot)"
@@ -79,7 +86,7 @@ train: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --domain domain --fail-on-warnings
 
-run: $(MODEL) migrate web/node_modules/.installed
+run: $(MODEL) migrate web/node_modules/.installed $(CONSOLE_ASSETS)
 	./scripts/serve.sh
 
 shell: $(MODEL) migrate
@@ -102,15 +109,19 @@ purge: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-test: $(MODEL) lint $(WEB_TEST_DEPS)
+test: $(MODEL) lint $(WEB_TEST_DEPS) $(CONSOLE_ASSETS)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core
 	$(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m database
 
 # Figures, not pass/fail tests: run it on a quiet machine.
-bench: $(MODEL) migrate
+bench: $(MODEL) migrate bench-dashboard
 	$(PY) -m bench.run $(if $(wildcard var/last-training-seconds),--training-seconds $$(cat var/last-training-seconds))
+
+# The staff console's dashboard on 100,000 seeded conversations -> bench/dashboard.json.
+bench-dashboard: migrate $(CONSOLE_ASSETS)
+	$(PY) -m bench.dashboard
 
 clean:
 	rm -rf results .pytest_cache

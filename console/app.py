@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from clinic_db.staff import SESSION_HOURS
-from console import auth, consults, inbox, records
+from console import auth, consults, dashboard, inbox, records
 from console.settings import Settings
 
 # What a visitor who is not signed in may load: nothing with patient data.
@@ -48,7 +48,7 @@ def create_app(settings: Settings) -> Flask:
     )
     csrf.init_app(app)
     auth.login_manager.init_app(app)
-    for blueprint in (auth.blueprint, inbox.blueprint, consults.blueprint, records.blueprint):
+    for blueprint in (auth.blueprint, inbox.blueprint, consults.blueprint, dashboard.blueprint, records.blueprint):
         app.register_blueprint(blueprint)
     app.before_request(require_staff)
     app.after_request(add_security_headers)

@@ -51,7 +51,7 @@ def engine() -> Engine:
     return _engine(tracker_db_url().render_as_string(hide_password=False))
 
 
-def _rows(query: str, **parameters: Any) -> list[Any]:
+def tracker_rows(query: str, **parameters: Any) -> list[Any]:
     """The rows, or none before the bot has stored its first conversation (no table yet)."""
     statement = text(query)
     for name, value in parameters.items():
@@ -67,7 +67,7 @@ def _rows(query: str, **parameters: Any) -> list[Any]:
 
 
 def transcript(conversation_id: str) -> list[Line]:
-    rows = _rows(
+    rows = tracker_rows(
         "SELECT type_name, timestamp, intent_name, data FROM events "
         "WHERE sender_id = :sender AND type_name IN ('user', 'bot') ORDER BY id LIMIT :limit",
         sender=conversation_id, limit=MAX_TRANSCRIPT_EVENTS,
@@ -94,7 +94,7 @@ def urgent_conversations(conversation_ids: Iterable[str]) -> set[str]:
     ids = list(conversation_ids)
     if not ids:
         return set()
-    rows = _rows(
+    rows = tracker_rows(
         "SELECT DISTINCT sender_id FROM events WHERE sender_id IN :ids AND type_name = 'user' "
         "AND intent_name = :urgent",
         ids=ids, urgent=URGENT_INTENT,
@@ -109,7 +109,7 @@ def patients(conversation_ids: Iterable[str]) -> dict[str, Patient]:
     found: dict[str, dict[str, str]] = {conversation_id: {} for conversation_id in ids}
     if not ids:
         return {}
-    rows = _rows(
+    rows = tracker_rows(
         "SELECT sender_id, type_name, data FROM events WHERE sender_id IN :ids "
         "AND type_name IN ('slot', 'user') ORDER BY id",
         ids=ids,
@@ -134,7 +134,7 @@ def _sealed_number(event: dict[str, Any]) -> str | None:
 
 def sms_number(conversation_id: str) -> str | None:
     """The number an SMS patient texts from, opened from their latest message (channels/sms.py seals it)."""
-    rows = _rows(
+    rows = tracker_rows(
         "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' ORDER BY id DESC LIMIT 20",
         sender=conversation_id,
     )

@@ -1,6 +1,6 @@
 """The staff console's sign-in, its protection of every route, CSRF, lockout, sign-out,
-`make staff-user`, consult requests and the access log: the real console process in
-Debian's Chromium (and plain HTTP where a browser would hide the answer)."""
+`make staff-user`, consult requests, the dashboard and the access log: the real console
+process in Debian's Chromium (and plain HTTP where a browser would hide the answer)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from flask import url_for
 from playwright.sync_api import Browser, Page, expect
 
 from clinic_db.consults import NewConsultRequest, request_by_reference, save_consult_request
+from clinic_db.database import session_scope
+from clinic_db.models import ConsultRequest, Handoff
 from clinic_db.staff import FAILURES_BEFORE_LOCKOUT, access_log, save_staff_user
 from console.app import PUBLIC_ENDPOINTS, create_app
 from console.settings import Settings
@@ -34,6 +37,7 @@ from tests.staff_console import (
     start_console,
 )
 from tests.test_webchat import browser  # noqa: F401 (the module's Chromium, shared)
+from tests.tracker_events import Said, event_rows, write_events
 
 pytestmark = pytest.mark.database
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -43,10 +47,17 @@ SCREENSHOTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def console(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def tracker_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('console-tracker') / 'tracker.db'}"
+
+
+@pytest.fixture(scope="module")
+def console(
+    database_url: str, tracker_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
     workdir = tmp_path_factory.mktemp("console")
     nothing_listens = f"http://127.0.0.1:{free_port()}"
-    server = start_console(workdir, console_env(database_url, f"sqlite:///{workdir / 'tracker.db'}", nothing_listens))
+    server = start_console(workdir, console_env(database_url, tracker_db_url, nothing_listens))
     try:
         yield server
     finally:
@@ -235,3 +246,61 @@ def test_consult_requests_status_note_duplicates_and_csv(console: RunningServer,
     page.get_by_role("link", name="Access log").click()
     expect(page.get_by_role("row").filter(has_text="exported")).to_contain_text(STAFF_EMAIL)
     assert serious_accessibility_problems(page) == []
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=timezone.utc)
+
+
+def seed_dashboard_data(tracker_db_url: str, clinic_database_url: str) -> None:
+    """Five conversations on 2 and 3 March, one on 5 March (outside the period asked for)."""
+    conversations = {
+        "a": [Said(at(2, 9), "/greet", "greet"),
+              Said(at(2, 9, 1), "how much is it", "not_covered", "not_covered/price"),
+              Said(at(2, 9, 2), "does it hurt", "faq", "faq/pain")],
+        "b": [Said(at(2, 10), "blah blah", "nlu_fallback"), Said(at(2, 10, 1), "what??", "nlu_fallback")],
+        "c": [Said(at(3, 11), "does it hurt?", "faq", "faq/pain"),
+              Said(at(3, 11, 1), "my lips are swelling", "urgent_symptom")],
+        "d": [Said(at(3, 12), "how many sessions", "faq", "faq/sessions")],
+        "f": [Said(at(3, 13), "weather today?", "out_of_scope")],
+        "e": [Said(at(5, 9), "how much does it cost", "faq", "faq/cost")],
+    }
+    write_events(tracker_db_url, [row for sender, said in conversations.items() for row in event_rows(sender, said)])
+    with session_scope(clinic_database_url) as session:
+        session.add_all([
+            Handoff(conversation_id="c", channel="rest", reason="asked for a person", created_at=at(3, 11, 2)),
+            Handoff(conversation_id="e", channel="rest", reason="asked for a person", created_at=at(5, 9, 1)),
+            ConsultRequest(reference="LM-DDDDDD", channel="rest", name="Dee", contact="dee@example.com",
+                           preferred_time="any", concern="hair loss", consent=True, dedupe_key="d" * 64,
+                           created_at=at(3, 12, 5)),
+        ])
+
+
+def test_the_dashboard_shows_the_seeded_figures(
+    console: RunningServer, staff: str, tracker_db_url: str, page: Page
+) -> None:
+    seed_dashboard_data(tracker_db_url, staff)
+    signed_in(page, console.url)
+    page.get_by_role("link", name="How the assistant is doing").click()
+    page.get_by_label("From").fill("2026-03-02")
+    page.get_by_label("To").fill("2026-03-03")
+    page.get_by_role("button", name="Show").click()
+    figures = {name: page.locator(f"#figure-{name}") for name in (
+        "conversations", "messages", "handled-alone", "handoffs", "urgent", "conversion")}
+    expected = {"conversations": "5", "messages": "9", "handled-alone": "60%", "handoffs": "1", "urgent": "1",
+                "conversion": "20.0%"}
+    for name, value in expected.items():
+        expect(figures[name]).to_have_text(value)
+    page.get_by_text("Per day, as a table").click()
+    assert page.locator("details table tbody tr").all_inner_texts() == ["2026-03-02\t2\t5", "2026-03-03\t3\t4"]
+    topics = page.locator("#topics-table tbody tr")
+    expect(topics.first).to_have_text("faq/pain\t2", use_inner_text=True)
+    assert sorted(topics.all_inner_texts()[1:]) == ["faq/sessions\t1", "not_covered/price\t1"]
+    unanswered = sorted(page.locator("#unanswered-table tbody tr").all_inner_texts())
+    assert unanswered == ["blah blah\tnot understood\t1", "how much is it\tnot in the clinic text\t1",
+                          "weather today?\tout of scope\t1", "what??\tnot understood\t1"]
+    assert page.evaluate("Chart.getChart('per-day-chart').data.datasets[0].data") == [2, 3]
+    assert serious_accessibility_problems(page) == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "console-dashboard.png"), full_page=True)
+    assert access_log(1, staff)[0].record == "dashboard 2026-03-02 to 2026-03-03 (unanswered messages)"
