@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from stores.tracker_database import create_report_index, tracker_db_url
+from stores.tracker_database import create_report_indexes, tracker_db_url
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             self.engine = pooled_sqlite_engine(url)
             self.sessionmaker = sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
-            create_report_index(connection)
+            create_report_indexes(connection)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         """Rasa's query, selecting only the events' JSON: Rasa builds an ORM object

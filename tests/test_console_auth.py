@@ -47,7 +47,10 @@ SCREENSHOTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def tracker_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def tracker_db_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """On the PostgreSQL run, the dashboard's SQL runs on PostgreSQL too (Rasa's events table beside the clinic's)."""
+    if database_url.startswith("postgresql"):
+        return database_url
     return f"sqlite:///{tmp_path_factory.mktemp('console-tracker') / 'tracker.db'}"
 
 
@@ -265,7 +268,8 @@ def seed_dashboard_data(tracker_db_url: str, clinic_database_url: str) -> None:
         "f": [Said(at(3, 13), "weather today?", "out_of_scope")],
         "e": [Said(at(5, 9), "how much does it cost", "faq", "faq/cost")],
     }
-    write_events(tracker_db_url, [row for sender, said in conversations.items() for row in event_rows(sender, said)])
+    rows = [row for sender, said in conversations.items() for row in event_rows(sender, said)]
+    write_events(tracker_db_url, rows, fresh=True)
     with session_scope(clinic_database_url) as session:
         session.add_all([
             Handoff(conversation_id="c", channel="rest", reason="asked for a person", created_at=at(3, 11, 2)),

@@ -12,7 +12,7 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import create_engine, insert
 
-from stores.tracker_database import create_report_index
+from stores.tracker_database import create_report_indexes
 
 EVENTS = SQLTrackerStore.SQLEvent.__table__
 
@@ -45,11 +45,14 @@ def event_rows(sender: str, exchanges: Iterable[Said]) -> list[dict[str, Any]]:
     return rows
 
 
-def write_events(tracker_db_url: str, rows: list[dict[str, Any]]) -> None:
+def write_events(tracker_db_url: str, rows: list[dict[str, Any]], fresh: bool = False) -> None:
+    """Adds the rows (to an empty table when `fresh`), with the indexes the bot's store makes."""
     engine = create_engine(tracker_db_url, future=True)
+    if fresh:
+        EVENTS.drop(engine, checkfirst=True)
     EVENTS.create(engine, checkfirst=True)
     with engine.begin() as connection:
-        create_report_index(connection)
+        create_report_indexes(connection)
         if rows:
             connection.execute(insert(EVENTS), rows)
     engine.dispose()
