@@ -109,7 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=100_000)
     args = parser.parse_args()
-    last_day = date.today() - timedelta(days=1)
+    last_day = datetime.now(timezone.utc).date() - timedelta(days=1)
     with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as folder:
         workdir = Path(folder)
         tracker_url, clinic_url = f"sqlite:///{workdir / 'tracker.db'}", f"sqlite:///{workdir / 'clinic.db'}"

@@ -3,7 +3,7 @@ Chart.js comes from the console's own node_modules (console/package.json), never
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import Blueprint, flash, render_template, request, send_from_directory
@@ -21,7 +21,7 @@ MAX_DAYS = 366
 
 def chosen_period() -> tuple[date, date]:
     """From the form (YYYY-MM-DD), else the last 30 days; a bad or too long period gets a message."""
-    today = date.today()
+    today = datetime.now(timezone.utc).date()
     default = (today - timedelta(days=DEFAULT_DAYS - 1), today)
     if "from" not in request.args and "to" not in request.args:
         return default

@@ -21,7 +21,7 @@ from clinic_db.models import ConsultRequest, Handoff
 from console.conversations import URGENT_INTENT, engine, tracker_rows
 
 MISUNDERSTOOD_INTENTS = ("nlu_fallback", "out_of_scope")
-# Retrieval intents: the topic is the answer the ResponseSelector chose (faq/cost, not_covered/price).
+# Retrieval intents: the topic is the answer the assistant gave (faq/cost, not_covered/price).
 TOPIC_INTENTS = ("faq", "not_covered")
 NOT_COVERED = "not_covered"
 QUERIES_AT_ONCE = 3
@@ -29,17 +29,10 @@ UNANSWERED_SAMPLE = 2000
 UNANSWERED_SHOWN = 30
 TOPICS_SHOWN = 12
 EPOCH = date(1970, 1, 1)
-# The day (days since 1970-01-01, UTC) and the answer's topic, in each database's SQL.
+# The day (days since 1970-01-01, UTC) in each database's SQL.
 DAY = {
     "sqlite": "CAST(timestamp AS INTEGER) / 86400",
     "postgresql": "CAST(FLOOR(timestamp) AS BIGINT) / 86400",
-}
-TOPIC = {
-    "sqlite": "json_extract(data, '$.parse_data.response_selector.' || intent_name || '.response.intent_response_key')",
-    "postgresql": (
-        "CAST(data AS json) #>> ARRAY['parse_data', 'response_selector', intent_name, 'response', "
-        "'intent_response_key']"
-    ),
 }
 IN_PERIOD = "type_name = 'user' AND timestamp >= :start AND timestamp < :end"
 
@@ -82,7 +75,7 @@ def figures(first_day: date, last_day: date, database_url: str | None = None) ->
     dialect = engine().dialect.name
     days = [first_day + timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
     with ThreadPoolExecutor(max_workers=QUERIES_AT_ONCE) as pool:
-        topics = pool.submit(_topics, period, dialect)  # the slowest: it reads each question's answer
+        topics = pool.submit(_topics, period)
         per_day = pool.submit(_per_day, period, dialect)
         totals = pool.submit(_totals, period)
         misunderstood = pool.submit(_misunderstood, period)
@@ -166,9 +159,15 @@ def _why(intent: str) -> str:
     return {"nlu_fallback": "not understood", "out_of_scope": "out of scope"}.get(intent, "not in the clinic text")
 
 
-def _topics(period: dict[str, float], dialect: str) -> list[tuple[str, int]]:
+def _topics(period: dict[str, float]) -> list[tuple[str, int]]:
+    """The answers the assistant gave most (faq/cost, not_covered/price), from the response
+    names the tracker store keeps on its messages (stores/tracker_database.py)."""
+    prefixes = " OR ".join(
+        f"(action_name > :{name}_from AND action_name < :{name}_to)" for name in TOPIC_INTENTS)
+    bounds = {f"{name}_from": f"utter_{name}/" for name in TOPIC_INTENTS}
+    bounds |= {f"{name}_to": f"utter_{name}0" for name in TOPIC_INTENTS}  # "0" follows "/"
     rows = tracker_rows(
-        f"SELECT {TOPIC[dialect]} AS topic, COUNT(*) FROM events WHERE {IN_PERIOD} AND intent_name IN :topics "
-        f"GROUP BY {TOPIC[dialect]} ORDER BY COUNT(*) DESC LIMIT :limit",
-        topics=TOPIC_INTENTS, limit=TOPICS_SHOWN, **period)
-    return [(str(topic), int(count)) for topic, count in rows if topic]
+        "SELECT action_name, COUNT(*) FROM events WHERE type_name = 'bot' AND timestamp >= :start "
+        f"AND timestamp < :end AND ({prefixes}) GROUP BY action_name ORDER BY COUNT(*) DESC LIMIT :limit",
+        limit=TOPICS_SHOWN, **bounds, **period)
+    return [(str(name).removeprefix("utter_"), int(count)) for name, count in rows]

@@ -190,10 +190,11 @@ def test_staff_answer_an_sms_patient_through_twilio(
     assert len(stack.twilio.messages) == sent_before + 1
 
 
-def test_a_rest_reply_is_kept_but_marked_not_delivered_and_urgent_is_flagged(
+def test_a_rest_reply_is_kept_but_marked_not_delivered_urgent_is_flagged_and_counted(
     stack: Stack, staff: str, contexts: tuple[BrowserContext, BrowserContext]
 ) -> None:
     sender = f"integration-{uuid.uuid4().hex[:8]}"
+    stack.bot.texts(sender, "does it hurt?")
     stack.bot.texts(sender, ASK_FOR_A_PERSON)
     stack.bot.texts(sender, "my lips are swelling and I can't breathe")  # while waiting
     [handoff] = open_handoffs(staff)
@@ -207,3 +208,8 @@ def test_a_rest_reply_is_kept_but_marked_not_delivered_and_urgent_is_flagged(
     expect(console.get_by_role("status")).to_contain_text("not delivered")
     expect(console.locator(".transcript li.staff", has_text="Please call us now.")).to_contain_text("Not delivered")
     assert serious_accessibility_problems(console) == []
+
+    # The dashboard counts it from what the real bot stored: the topic from the response's name.
+    console.get_by_role("link", name="How the assistant is doing").click()
+    expect(console.locator("#topics-table tbody tr", has_text="faq/pain")).to_be_visible()
+    assert int(console.locator("#figure-urgent").inner_text()) >= 1

@@ -12,7 +12,7 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import create_engine, insert
 
-from stores.tracker_database import create_report_indexes
+from stores.tracker_database import create_report_indexes, response_name
 
 EVENTS = SQLTrackerStore.SQLEvent.__table__
 
@@ -28,20 +28,28 @@ class Said:
 
 
 def event_rows(sender: str, exchanges: Iterable[Said]) -> list[dict[str, Any]]:
+    """Rows as the bot's tracker store writes them, with its JSON (as large as the real one:
+    Rasa keeps the intent and answer rankings) and the response's name on bot messages."""
     rows = []
     for said in exchanges:
         moment = said.at.timestamp()
-        parse_data: dict[str, Any] = {"text": said.text, "intent": {"name": said.intent, "confidence": 0.9}}
+        ranking = [{"name": f"intent_{rank}", "confidence": 0.01} for rank in range(10)]
+        parse_data: dict[str, Any] = {"text": said.text, "intent": {"name": said.intent, "confidence": 0.9},
+                                      "entities": [], "intent_ranking": ranking}
         if said.topic:
-            parse_data["response_selector"] = {said.intent: {"response": {"intent_response_key": said.topic}}}
+            answer = {"intent_response_key": said.topic, "responses": [{"text": "An answer. " * 20}],
+                      "confidence": 0.9, "utter_action": f"utter_{said.topic}"}
+            parse_data["response_selector"] = {"all_retrieval_intents": ["faq", "not_covered"],
+                                               "default": {"response": answer, "ranking": ranking}}
         user = {"event": "user", "timestamp": moment, "text": said.text, "parse_data": parse_data,
-                "input_channel": "rest", "metadata": {}}
+                "input_channel": "rest", "message_id": "0" * 32, "metadata": {}}
         bot = {"event": "bot", "timestamp": moment + 0.5, "text": "An answer.", "data": {},
                "metadata": {"utter_action": f"utter_{said.topic or said.intent}"}}
         rows.append({"sender_id": sender, "type_name": "user", "timestamp": moment, "intent_name": said.intent,
                      "action_name": None, "data": json.dumps(user)})
+        bot_data = json.dumps(bot)
         rows.append({"sender_id": sender, "type_name": "bot", "timestamp": moment + 0.5, "intent_name": None,
-                     "action_name": None, "data": json.dumps(bot)})
+                     "action_name": response_name("bot", bot_data), "data": bot_data})
     return rows
 
 
