@@ -3,6 +3,7 @@ sign-in page and the stylesheet, strict security headers."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import Flask, render_template, request
@@ -15,6 +16,7 @@ from clinic_db.staff import SESSION_HOURS
 from console import auth, consults, dashboard, inbox, records
 from console.settings import Settings
 
+logger = logging.getLogger(__name__)
 # What a visitor who is not signed in may load: nothing with patient data.
 PUBLIC_ENDPOINTS = {"auth.sign_in", "static"}
 SECURITY_HEADERS = {
@@ -54,6 +56,7 @@ def create_app(settings: Settings) -> Flask:
     app.after_request(add_security_headers)
     app.register_error_handler(CSRFError, refuse_without_csrf)
     app.register_error_handler(HTTPException, polite_error)
+    app.register_error_handler(Exception, unexpected_error)
     app.context_processor(lambda: {"sign_out_form": auth.SignOutForm(), "channel_names": CHANNEL_NAMES})
     return app
 
@@ -76,3 +79,10 @@ def refuse_without_csrf(error: CSRFError) -> tuple[str, int]:
 
 def polite_error(error: HTTPException) -> tuple[str, int]:
     return render_template("error.html", title=error.name, message=error.description), error.code or 500
+
+
+def unexpected_error(error: Exception) -> tuple[str, int]:
+    """A database or network failure: a plain page for staff, the kind of error in the log (no data)."""
+    logger.error("console request failed: %s", type(error).__name__)
+    message = "Something went wrong on our side (is the database reachable?). Please try again in a moment."
+    return render_template("error.html", title="Something went wrong", message=message), 500

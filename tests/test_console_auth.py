@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from clinic_db.consults import NewConsultRequest, request_by_reference, save_consult_request
 from clinic_db.database import session_scope
+from clinic_db.handoffs import record_handoff
 from clinic_db.models import ConsultRequest, Handoff
 from clinic_db.staff import FAILURES_BEFORE_LOCKOUT, access_log, save_staff_user
 from console.app import PUBLIC_ENDPOINTS, create_app
@@ -308,3 +309,21 @@ def test_the_dashboard_shows_the_seeded_figures(
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "console-dashboard.png"), full_page=True)
     assert access_log(1, staff)[0].record == "dashboard 2026-03-02 to 2026-03-03 (unanswered messages)"
+
+
+def test_bad_input_gets_a_polite_answer(console: RunningServer, staff: str) -> None:
+    handoff_id, _ = record_handoff("conversation-1", "rest", "asked for a person", staff)
+    session = signed_in_session(console.url)
+    page = session.get(f"{console.url}/dashboard?from=yesterday&to=2026-13-40", timeout=30)
+    assert page.status_code == 200 and "Please give both dates as YYYY-MM-DD" in page.text
+    page = session.get(f"{console.url}/dashboard?from=2026-03-05&to=2026-03-01", timeout=30)
+    assert "The period must run forwards" in page.text
+    token = csrf_token(session, f"{console.url}/handoffs/{handoff_id}")
+    answer = session.post(f"{console.url}/handoffs/{handoff_id}/reply", data={"csrf_token": token, "text": "x" * 1001})
+    assert answer.status_code == 400 and "longer than 1000 characters" in answer.text
+    answer = session.post(f"{console.url}/handoffs/{handoff_id}/reply", data={"csrf_token": token, "text": "Hello"})
+    assert answer.status_code == 502 and "could not be reached" in answer.text  # no bot is running
+    assert session.get(f"{console.url}/handoffs/999999", timeout=10).status_code == 404
+    assert session.get(f"{console.url}/consults/LM-NOSUCH", timeout=10).status_code == 404
+    for answer in (page, session.get(f"{console.url}/handoffs/999999", timeout=10)):
+        assert "Traceback" not in answer.text
