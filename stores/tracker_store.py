@@ -115,8 +115,11 @@ class ClinicTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = pooled_sqlite_engine(url)
             self.sessionmaker = sessionmaker(bind=self.engine)
-        with self.engine.begin() as connection:
-            create_report_indexes(connection)
+        try:
+            with self.engine.begin() as connection:
+                create_report_indexes(connection)
+        except SQLAlchemyError as error:  # another server starting at the same moment made them
+            logger.warning("Report indexes not created here: %s", type(error).__name__)
         if not sqlalchemy.event.contains(self.SQLEvent, "before_insert", name_the_response):
             sqlalchemy.event.listen(self.SQLEvent, "before_insert", name_the_response)
 
