@@ -23,7 +23,14 @@ RASA_DATA := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml'
 
 include web/web.mk
 
-.PHONY: help setup migrate train run shell validate test bench lint lock consults handoffs purge clean
+# Chart.js for the staff console's dashboard, from npm as console/package-lock.json pins it
+# (served by the console itself: no CDN).
+CONSOLE_ASSETS := console/node_modules/.installed
+$(CONSOLE_ASSETS): console/package.json console/package-lock.json console/.npmrc
+	npm ci --prefix console
+	@touch $@
+
+.PHONY: help setup migrate train run shell validate test bench bench-dashboard lint lock consults handoffs staff-user purge clean
 
 help:
 	@echo "make run       set up, train if the data changed, start action server + bot"
@@ -31,10 +38,11 @@ help:
 	@echo "make shell     chat with the bot in the terminal (staff)"
 	@echo "make train     build the spaCy pipeline and train the Rasa model if inputs changed"
 	@echo "make validate  rasa data validate (fails on warnings)"
-	@echo "make bench     speed and memory figures -> bench/results.json, bench/latency.png"
+	@echo "make bench     speed and memory figures -> bench/results.json, bench/latency.png, bench/dashboard.json"
 	@echo "make lint      ruff"
 	@echo "make consults  open consult requests (DONE=LM-XXXXXX marks one done)"
 	@echo "make handoffs  conversations waiting for a person (RESUME=ID resumes the bot)"
+	@echo "make staff-user EMAIL=...  create a staff console account or set its password (asked for)"
 	@echo "make purge     delete conversations older than TRACKER_RETENTION_DAYS (30; make run does it daily)"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 
@@ -78,7 +86,7 @@ train: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --domain domain --fail-on-warnings
 
-run: $(MODEL) migrate $(WEBCHAT_BUNDLE)
+run: $(MODEL) migrate $(WEBCHAT_BUNDLE) $(CONSOLE_ASSETS)
 	./scripts/serve.sh
 
 shell: $(MODEL) migrate
@@ -90,21 +98,30 @@ consults: migrate
 handoffs: migrate
 	$(PY) -m staff.cli handoffs $(if $(RESUME),--resume $(RESUME))
 
+# EMAIL and PASSWORD reach the command through the environment (make exports variables
+# given on its command line), never as arguments; without PASSWORD it is asked for.
+staff-user: migrate
+	@umask 077 && $(PY) -m console.accounts
+
 purge: $(VENV)/.installed
 	umask 077 && $(PY) -m privacy.retention
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-test: $(MODEL) lint $(WEB_TEST_DEPS)
+test: $(MODEL) lint $(WEB_TEST_DEPS) $(CONSOLE_ASSETS)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core
 	$(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m database
 
 # Figures, not pass/fail tests: run it on a quiet machine.
-bench: $(MODEL) migrate
+bench: $(MODEL) migrate bench-dashboard
 	$(PY) -m bench.run $(if $(wildcard var/last-training-seconds),--training-seconds $$(cat var/last-training-seconds))
+
+# The staff console's dashboard on 100,000 seeded conversations -> bench/dashboard.json.
+bench-dashboard: migrate $(CONSOLE_ASSETS)
+	$(PY) -m bench.dashboard
 
 clean:
 	rm -rf results .pytest_cache

@@ -55,7 +55,7 @@ class ActionHandoff(Action):
                 notify_staff,
                 f"Patient asked for a person (handoff {handoff_id})",
                 f"A {channel} conversation is waiting for staff (handoff {handoff_id}). "
-                "Run `make handoffs` to see it and resume the assistant when done.",
+                "Answer it in the staff console (or see it with `make handoffs`), then hand it back to the assistant.",
             )
         dispatcher.utter_message(response="utter_handoff_done")
         # A booking under way is abandoned: its personal answers go. Rasa predicts

@@ -1,4 +1,4 @@
-"""Consult requests: save one (idempotently), list the open ones, mark one done."""
+"""Consult requests: save one (idempotently), list them (open ones first), set their status."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from clinic_db.database import session_scope
-from clinic_db.models import ConsultRequest
+from clinic_db.models import CONSULT_STATUSES, ConsultRequest
+
+CLOSED = CONSULT_STATUSES[-1]
+NOTE_MAX = 1000
 
 # No 0/O or 1/I: references are read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -85,7 +88,7 @@ def _open_reference_for_contact(contact: str, database_url: str | None) -> str |
     with session_scope(database_url) as session:
         query = (
             select(ConsultRequest.reference)
-            .where(ConsultRequest.contact == contact, ConsultRequest.status == "open")
+            .where(ConsultRequest.contact == contact, ConsultRequest.status != CLOSED)
             .order_by(ConsultRequest.id)
             .limit(1)
         )
@@ -96,17 +99,50 @@ def open_requests(database_url: str | None = None) -> list[ConsultRequest]:
     with session_scope(database_url) as session:
         query = (
             select(ConsultRequest)
-            .where(ConsultRequest.status == "open")
+            .where(ConsultRequest.status != CLOSED)
             .order_by(ConsultRequest.created_at.desc(), ConsultRequest.id.desc())
         )
         return list(session.execute(query).scalars())
 
 
-def mark_done(reference: str, database_url: str | None = None) -> bool:
+def all_requests(limit: int, database_url: str | None = None) -> list[ConsultRequest]:
+    """Open requests first, then closed ones, newest first within each."""
+    with session_scope(database_url) as session:
+        query = (
+            select(ConsultRequest)
+            .order_by(
+                (ConsultRequest.status == CLOSED), ConsultRequest.created_at.desc(), ConsultRequest.id.desc()
+            )
+            .limit(limit)
+        )
+        return list(session.execute(query).scalars())
+
+
+def request_by_reference(reference: str, database_url: str | None = None) -> ConsultRequest | None:
+    with session_scope(database_url) as session:
+        query = select(ConsultRequest).where(ConsultRequest.reference == reference.strip().upper())
+        return session.execute(query).scalar_one_or_none()
+
+
+def set_status(reference: str, status: str, note: str, database_url: str | None = None) -> bool:
+    """Record what staff did (new, contacted, booked, closed) and their note; False if no such request."""
+    if status not in CONSULT_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
     with session_scope(database_url) as session:
         result = session.execute(
             update(ConsultRequest)
-            .where(ConsultRequest.reference == reference.strip().upper(), ConsultRequest.status == "open")
-            .values(status="done")
+            .where(ConsultRequest.reference == reference.strip().upper())
+            .values(status=status, note=note[:NOTE_MAX])
+        )
+        return result.rowcount == 1
+
+
+def mark_done(reference: str, database_url: str | None = None) -> bool:
+    """Close an open request (`make consults DONE=...`)."""
+    with session_scope(database_url) as session:
+        result = session.execute(
+            update(ConsultRequest)
+            .where(ConsultRequest.reference == reference.strip().upper(), ConsultRequest.status != CLOSED)
+            .values(status=CLOSED)
         )
         return result.rowcount == 1

@@ -33,6 +33,22 @@ def open_handoffs(database_url: str | None = None) -> list[Handoff]:
         return list(session.execute(query).scalars())
 
 
+def all_handoffs(limit: int, database_url: str | None = None) -> list[Handoff]:
+    """Open handoffs first, then closed ones, newest first within each."""
+    with session_scope(database_url) as session:
+        query = (
+            select(Handoff)
+            .order_by((Handoff.status != "open"), Handoff.created_at.desc(), Handoff.id.desc())
+            .limit(limit)
+        )
+        return list(session.execute(query).scalars())
+
+
+def handoff_by_id(handoff_id: int, database_url: str | None = None) -> Handoff | None:
+    with session_scope(database_url) as session:
+        return session.get(Handoff, handoff_id)
+
+
 def close_handoff(handoff_id: int, database_url: str | None = None) -> str | None:
     """Mark the handoff done (once its conversation is resumed); return its conversation id, or None if not open."""
     with session_scope(database_url) as session:

@@ -19,6 +19,7 @@ KEPT_SECRETS = {
     "ACTION_SERVER_TOKEN": "action-server-token",  # only the bot may run custom actions
     "SMS_NUMBER_SECRET": "sms-number-secret",  # hashing and sealing SMS phone numbers
     "WEB_SESSION_SECRET": "web-session-secret",  # proves a website chat session id was issued here
+    "STAFF_SESSION_SECRET": "staff-session-secret",  # signs the staff console's session cookies
 }
 
 

@@ -12,23 +12,13 @@ would obey (escape codes, line breaks, bidi overrides) shown as a visible escape
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import urllib.error
-import urllib.parse
-import urllib.request
 
 from clinic_db.consults import mark_done, open_requests
 from clinic_db.handoffs import close_handoff, open_handoffs
-from serving.private_files import KEPT_SECRETS, VAR_DIR
+from staff.bot_api import addressable, resume_conversation
 
-# Where the bot keeps its API token when RASA_API_TOKEN is not set.
-API_TOKEN_FILE = VAR_DIR / KEPT_SECRETS["RASA_API_TOKEN"]
-# Characters a URL path segment carries as they are. Rasa's HTTP API does not
-# percent-decode conversation ids, so an id with any other character (a space,
-# "%", "/", non-ASCII...) cannot be addressed through it.
-PATH_SAFE = ":@!$&'()*+,;=~"
 CONSULTS_HEADER = (
     f"{'REFERENCE':<10} {'CREATED':<16}  {'CHANNEL':<9} {'REPEAT OF':<10} NAME | CONTACT | BEST TIMES | TO TREAT"
 )
@@ -68,31 +58,6 @@ def show_consults(done: str | None) -> int:
             f"{row.repeat_of or '-':<10} {fields}"
         )
     return 0
-
-
-def rasa_api_token() -> str:
-    token = os.environ.get("RASA_API_TOKEN")
-    if token:
-        return token
-    return API_TOKEN_FILE.read_text().strip() if API_TOKEN_FILE.exists() else ""
-
-
-def addressable(conversation_id: str) -> bool:
-    return urllib.parse.quote(conversation_id, safe=PATH_SAFE) == conversation_id
-
-
-def resume_conversation(conversation_id: str) -> None:
-    """Append `resume` (and a listen, so messages sent while paused don't count as
-    unanswered turns) through the bot server's HTTP API."""
-    base = os.environ.get("RASA_URL", "http://localhost:5005")
-    query = urllib.parse.urlencode({"token": rasa_api_token()})
-    url = f"{base}/conversations/{conversation_id}/tracker/events?{query}"
-    events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
-    request = urllib.request.Request(
-        url, data=json.dumps(events).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10):
-        pass
 
 
 def show_handoffs(resume: int | None) -> int:

@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from stores.tracker_database import tracker_db_url
+from stores.tracker_database import create_report_indexes, response_name, tracker_db_url
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,12 @@ def pooled_sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+def name_the_response(_mapper: Any, _connection: Any, row: Any) -> None:
+    """Each stored bot message carries its response's name in action_name (stores/tracker_database.py)."""
+    if row.action_name is None:
+        row.action_name = response_name(row.type_name, row.data)
+
+
 class ClinicTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, **kwargs: Any) -> None:
         url = tracker_db_url()
@@ -109,6 +115,13 @@ class ClinicTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = pooled_sqlite_engine(url)
             self.sessionmaker = sessionmaker(bind=self.engine)
+        try:
+            with self.engine.begin() as connection:
+                create_report_indexes(connection)
+        except SQLAlchemyError as error:  # another server starting at the same moment made them
+            logger.warning("Report indexes not created here: %s", type(error).__name__)
+        if not sqlalchemy.event.contains(self.SQLEvent, "before_insert", name_the_response):
+            sqlalchemy.event.listen(self.SQLEvent, "before_insert", name_the_response)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         """Rasa's query, selecting only the events' JSON: Rasa builds an ORM object

@@ -36,7 +36,7 @@ def test_a_confirmed_request_is_stored_once_and_confirmed_with_its_reference(use
     events, dispatcher = submit(BOOKING, channel="socketio")
     [row] = open_requests(use_database)
     assert (row.name, row.contact, row.preferred_time, row.concern, row.consent, row.channel, row.status) == (
-        "Maria Lopez", "+12125550199", "weekday mornings", "fat (thighs)", True, "socketio", "open")
+        "Maria Lopez", "+12125550199", "weekday mornings", "fat (thighs)", True, "socketio", "new")
     assert dispatcher.messages[0]["response"] == "utter_booking_saved"
     assert dispatcher.messages[0]["booking_reference"] == row.reference
     assert events[0] == {"event": "slot", "timestamp": None, "name": "booking_reference", "value": row.reference}
