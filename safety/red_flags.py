@@ -10,8 +10,9 @@ every message:
    -> `urgent_symptom`, unless (3).
 3. The message names only ordinary side effects the clinic text describes
    (redness, swelling, bruising, soreness: `side_effect` terms, no red flag) and
-   the classifier is below `ordinary_side_effect_confidence` -> the clinic's
-   side-effects answer, which says when to call the clinic or 911.
+   the classifier is below `ordinary_side_effect_confidence`, or says they are
+   getting better -> the clinic's side-effects answer, which says when to call the
+   clinic or 911.
 4. A general question that only mentions a symptom ("can it cause a fever?") is
    answered as the question it is when the classifier is sure it is one: it
    starts as a question and says nothing of the patient's own body ("my", "I",
@@ -60,6 +61,8 @@ AFTER_TREATMENT = re.compile(
     r"\b(since|after|from) (my|the|her|his|last|that) (last |first )?(session|treatment|injection|shot|jab|appointment"
     r"|appt|visit|meso)|\b(had|got|did) (it|meso\w*|mezo|the (treatment|injections?|shots?))\b"
 )
+# Ordinary side effects on the mend are not urgent.
+IMPROVING = re.compile(r"\b(getting better|improving|going down|fading|settling|less (sore|red|swollen) each)\b")
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it"
@@ -134,7 +137,8 @@ def safety_decision(
     topic = treatment_question_topic(message_data)
     if topic:
         return topic
-    if SIDE_EFFECT_ENTITY in names and confidence < ordinary_side_effect:
+    improving = IMPROVING.search((message_data.get(TEXT) or "").lower())
+    if SIDE_EFFECT_ENTITY in names and (confidence < ordinary_side_effect or improving):
         return ANSWER_SIDE_EFFECTS
     return ESCALATE
 

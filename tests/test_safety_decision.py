@@ -29,6 +29,9 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("urgent_symptom", 0.5), ("faq", 0.3)], "side_effect"), ANSWER_SIDE_EFFECTS),
         (parse([("urgent_symptom", 0.5)], "side_effect", "red_flag"), ESCALATE),
         (parse([("faq", 0.9), ("urgent_symptom", 0.1)], "side_effect"), KEEP),
+        # Ordinary side effects that are getting better are answered, however sure the classifier is.
+        (parse([("urgent_symptom", 0.97)], "side_effect", text="a bit achy but getting better each day"),
+         ANSWER_SIDE_EFFECTS),
         (parse([("greet", 1.0)]), KEEP),
         # Pregnancy with bleeding or cramps, wherever they stand; either alone is not urgent.
         (parse([("ask_candidacy", 0.9)], "pregnancy", "pregnancy_sign"), ESCALATE),
