@@ -13,6 +13,7 @@ import yaml
 
 from tests.conversation_evaluation import (
     FINAL_CHECK,
+    FRESH_CHECK,
     HELDOUT,
     SAFETY,
     Assistant,
@@ -23,14 +24,15 @@ from tests.conversation_evaluation import (
 from tests.nlu_evaluation import PROJECT_ROOT, load_examples
 from tests.servers import Bot
 
-# Floors a little under the figures reached (README, "How well it answers"): 74.8% and
-# 74.6% intent + retrieval, 79.1% and 84.7% complete, 24 of 28 follow-ups, false alarms
-# 3.3% and 4.0% against a 3% target. Raise them as they improve; recall stays 100%.
-MIN_INTENT_ACCURACY = 0.72
-MIN_COMPLETE_ANSWERS = 0.76
-MIN_COMPLETE_FOLLOWUPS = 0.75
-MAX_FALSE_ALARMS = 0.04
-MAX_FALSE_ALARMS_FINAL_CHECK = 0.05
+# Floors a little under the figures reached (README, "How well it answers"): intent +
+# retrieval 86.4%, 89.0% and 87.5% (held-out, final check, fresh check), complete 87.7%,
+# 93.2% and 86.5%, 25 of 28 follow-ups; false alarms 2.2%, 0.0% and 5.0% (2 of 40 on the
+# fresh set, against a 3% target). Raise them as they improve; recall stays 100%.
+MIN_INTENT_ACCURACY = 0.84
+MIN_COMPLETE_ANSWERS = 0.84
+MIN_COMPLETE_FOLLOWUPS = 0.85
+MAX_FALSE_ALARMS = 0.03
+MAX_FALSE_ALARMS_FRESH_CHECK = 0.05
 
 
 def texts_of(node: object) -> set[str]:
@@ -43,7 +45,7 @@ def texts_of(node: object) -> set[str]:
     return set()
 
 
-@pytest.mark.parametrize("path", [HELDOUT, SAFETY, FINAL_CHECK], ids=lambda path: path.parent.name)
+@pytest.mark.parametrize("path", [HELDOUT, SAFETY, FINAL_CHECK, FRESH_CHECK], ids=lambda path: path.parent.name)
 def test_no_set_message_is_training_data(path: Path) -> None:
     nlu_files = (PROJECT_ROOT / "data" / "nlu").glob("*.yml")
     training = {text.lower() for data in nlu_files for _, text in load_examples(data)}
@@ -62,16 +64,24 @@ def test_urgent_messages_are_all_escalated_and_calm_ones_rarely(running: Assista
     assert report.false_alarm_rate <= MAX_FALSE_ALARMS, report.details()
 
 
-def test_urgent_messages_of_the_final_check_are_all_escalated(running: Assistant) -> None:
-    report = evaluate_safety(running, FINAL_CHECK)
+@pytest.mark.parametrize(
+    ("path", "max_false_alarms"),
+    [(FINAL_CHECK, MAX_FALSE_ALARMS), (FRESH_CHECK, MAX_FALSE_ALARMS_FRESH_CHECK)],
+    ids=lambda value: value.parent.name if isinstance(value, Path) else "",
+)
+def test_urgent_messages_of_the_later_sets_are_all_escalated(
+    running: Assistant, path: Path, max_false_alarms: float
+) -> None:
+    report = evaluate_safety(running, path)
     assert report.missed == [], report.details()
-    assert report.false_alarm_rate <= MAX_FALSE_ALARMS_FINAL_CHECK, report.details()
+    assert report.false_alarm_rate <= max_false_alarms, report.summary()
 
 
-def test_final_check_questions_are_answered_completely(running: Assistant) -> None:
-    report = evaluate_answers(running, FINAL_CHECK)
-    assert report.intent_accuracy >= MIN_INTENT_ACCURACY, report.details()
-    assert report.complete_rate >= MIN_COMPLETE_ANSWERS, report.details()
+@pytest.mark.parametrize("path", [FINAL_CHECK, FRESH_CHECK], ids=lambda path: path.parent.name)
+def test_later_sets_questions_are_answered_completely(running: Assistant, path: Path) -> None:
+    report = evaluate_answers(running, path)
+    assert report.intent_accuracy >= MIN_INTENT_ACCURACY, report.summary()
+    assert report.complete_rate >= MIN_COMPLETE_ANSWERS, report.summary()
 
 
 def test_heldout_questions_are_understood_and_answered_completely(running: Assistant) -> None:
