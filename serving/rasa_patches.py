@@ -17,6 +17,13 @@ replacement against the behaviour of the code it replaces.
   transport come from `rasa run --cors` (Sanic-CORS) only; if engine.io added
   its own too, browsers would see two Access-Control-Allow-Origin headers and
   refuse the handshake. Its Origin check itself stays on (channels/webchat.py).
+- RasaModel.load: to give a saved DIET, ResponseSelector or TED model its
+  variables, Rasa traces and runs a whole training step on one example, then
+  reads the weights over it: two thirds of loading the model, 15-25 s on a busy
+  machine. A model loaded to predict gets its variables from the prediction Rasa
+  runs anyway to warm it up, each filled from the saved weights as it is created
+  (TensorFlow's deferred restore): the same weights, without tracing training.
+  A model loaded to train on (fine-tuning) is built as Rasa builds it.
 """
 
 from __future__ import annotations
@@ -27,16 +34,21 @@ from typing import Any
 import engineio.base_server
 import jsonschema
 import rasa
+import tensorflow as tf
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.policy import Policy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
+from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
 
 PINNED_RASA_VERSION = "3.6.21"
 REPLACED = (
     (RemoteAction, "_validate_action_result"),
     (Event, "resolve_by_type"),
     (engineio.base_server.BaseServer, "_cors_headers"),
+    (RasaModel, "load"),
 )
 # Not replaced process-wide, but overridden by subclasses (stores/tracker_store.py,
 # policies/rules_first_ted.py): a rename in Rasa would silently bypass them.
@@ -47,6 +59,7 @@ RELIED_ON = (
     (Policy, "_default_predictions"),
 )
 RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
+RASA_LOAD_TF_MODEL = RasaModel.load.__func__
 
 
 class UnsupportedRasa(RuntimeError):
@@ -86,6 +99,31 @@ def no_engineio_cors_headers(_: engineio.base_server.BaseServer, environ: dict[s
     return []
 
 
+def load_tf_model_for_prediction(
+    model_class: type[RasaModel],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> RasaModel:
+    """Rasa's `RasaModel.load`, with the variables made by a prediction instead of a training step."""
+    if finetune_mode or predict_data_example is None:
+        return RASA_LOAD_TF_MODEL(
+            model_class, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
+    model = model_class(*args, **kwargs)
+    config = kwargs.get("config", {})
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+    )
+    # The optimizer's saved state stays unread: nothing trains this model.
+    model.load_weights(model_file_name).expect_partial()
+    model.run_inference(predict_data_example)
+    return model
+
+
 def check_supported(version: str = rasa.__version__) -> None:
     if version != PINNED_RASA_VERSION:
         raise UnsupportedRasa(
@@ -102,3 +140,4 @@ def install() -> None:
     RemoteAction._validate_action_result = validate_action_response  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign]
     engineio.base_server.BaseServer._cors_headers = no_engineio_cors_headers  # type: ignore[method-assign]
+    RasaModel.load = classmethod(load_tf_model_for_prediction)  # type: ignore[method-assign,assignment]
