@@ -24,16 +24,23 @@ replacement against the behaviour of the code it replaces.
   runs anyway to warm it up, each filled from the saved weights as it is created
   (TensorFlow's deferred restore): the same weights, without tracing training.
   A model loaded to train on (fine-tuning) is built as Rasa builds it.
+- rasa.utils.common._filter_warnings: Rasa puts "show every UserWarning once"
+  in front of the interpreter's own warning options (PYTHONWARNINGS / -W), so
+  deprecations that are UserWarnings too (pyparsing's, raised when pkg_resources
+  and matplotlib load) were printed although the Makefile ignores
+  DeprecationWarning. Rasa's filters now come after the interpreter's.
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any
 
 import engineio.base_server
 import jsonschema
 import rasa
+import rasa.utils.common
 import tensorflow as tf
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.policy import Policy
@@ -49,6 +56,7 @@ REPLACED = (
     (Event, "resolve_by_type"),
     (engineio.base_server.BaseServer, "_cors_headers"),
     (RasaModel, "load"),
+    (rasa.utils.common, "_filter_warnings"),
 )
 # Not replaced process-wide, but overridden by subclasses (stores/tracker_store.py,
 # policies/rules_first_ted.py): a rename in Rasa would silently bypass them.
@@ -60,6 +68,7 @@ RELIED_ON = (
 )
 RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
 RASA_LOAD_TF_MODEL = RasaModel.load.__func__
+RASA_FILTER_WARNINGS = rasa.utils.common._filter_warnings
 
 
 class UnsupportedRasa(RuntimeError):
@@ -124,6 +133,14 @@ def load_tf_model_for_prediction(
     return model
 
 
+def filter_warnings_behind_interpreter_options(log_level: int | None, warn_only_once: bool = True) -> None:
+    """Rasa's warning filters, placed after the ones already set instead of in front of them."""
+    already_set = list(warnings.filters)
+    RASA_FILTER_WARNINGS(log_level, warn_only_once)
+    added_by_rasa = [entry for entry in warnings.filters if entry not in already_set]
+    warnings.filters[:] = already_set + added_by_rasa
+
+
 def check_supported(version: str = rasa.__version__) -> None:
     if version != PINNED_RASA_VERSION:
         raise UnsupportedRasa(
@@ -141,3 +158,4 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign]
     engineio.base_server.BaseServer._cors_headers = no_engineio_cors_headers  # type: ignore[method-assign]
     RasaModel.load = classmethod(load_tf_model_for_prediction)  # type: ignore[method-assign,assignment]
+    rasa.utils.common._filter_warnings = filter_warnings_behind_interpreter_options

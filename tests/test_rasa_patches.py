@@ -4,6 +4,8 @@ and start-up refuses a Rasa the patches were not written for."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,8 @@ import engineio.base_server
 import jsonschema
 import numpy as np
 import pytest
+import rasa.utils.common
+from pyparsing.warnings import PyparsingDeprecationWarning
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels import UserMessage
@@ -70,6 +74,16 @@ def test_engineio_adds_no_cors_headers_of_its_own() -> None:
     environ = {"HTTP_ORIGIN": "http://localhost:8080", "REQUEST_METHOD": "OPTIONS"}
     assert server._cors_headers(environ) == []
     assert server.cors_allowed_origins == ["http://localhost:8080"]  # its Origin check stays on
+
+
+def test_rasas_warning_filters_keep_the_interpreters_options_first() -> None:
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS=ignore::DeprecationWarning does
+        rasa.utils.common._filter_warnings(logging.INFO)
+        for _ in range(2):
+            warnings.warn("a deprecation that is a UserWarning too", PyparsingDeprecationWarning, stacklevel=1)
+            warnings.warn("a plain UserWarning", UserWarning, stacklevel=1)
+    assert [str(warning.message) for warning in shown] == ["a plain UserWarning"]  # Rasa's "once" still holds
 
 
 # Questions, a booking, a red flag, Spanish and noise: DIET, the ResponseSelector and TED all decide.
