@@ -89,7 +89,11 @@ validate: $(VENV)/.installed
 run: $(MODEL) migrate $(WEBCHAT_BUNDLE) $(CONSOLE_ASSETS)
 	./scripts/serve.sh
 
-shell: $(MODEL) migrate
+# Chats with the model as trained (only a missing one is trained first): staff get a
+# prompt in seconds, not a retraining because a file's date changed.
+shell: migrate $(if $(wildcard $(MODEL)),,$(MODEL))
+	@$(MAKE) --no-print-directory --question $(MODEL) || \
+	  echo "Note: config, domain, data or the spaCy pipeline changed since the model was trained: \`make train\` to chat with the changes."
 	./scripts/shell.sh
 
 consults: migrate

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Chat with the assistant in the terminal (for staff). Uses the running action
-# server on :5055, or starts one for this session.
+# server on :5055, or starts one for this session, alongside the bot: it is up
+# long before the bot has loaded its model, so nobody waits for it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 umask 077
@@ -19,7 +20,6 @@ if ! actions_up; then
   .venv/bin/python -m serving.actions > var/actions-shell.log 2>&1 &
   actions_pid=$!
   trap 'kill "$actions_pid" 2>/dev/null || true' EXIT
-  for _ in $(seq 60); do actions_up && break; sleep 0.5; done
 fi
 
 # The shell's own server has no gateway route: it calls the action server directly.

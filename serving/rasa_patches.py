@@ -17,26 +17,46 @@ replacement against the behaviour of the code it replaces.
   transport come from `rasa run --cors` (Sanic-CORS) only; if engine.io added
   its own too, browsers would see two Access-Control-Allow-Origin headers and
   refuse the handshake. Its Origin check itself stays on (channels/webchat.py).
+- RasaModel.load: to give a saved DIET, ResponseSelector or TED model its
+  variables, Rasa traces and runs a whole training step on one example, then
+  reads the weights over it: two thirds of loading the model, 15-25 s on a busy
+  machine. A model loaded to predict gets its variables from the prediction Rasa
+  runs anyway to warm it up, each filled from the saved weights as it is created
+  (TensorFlow's deferred restore): the same weights, without tracing training.
+  A model loaded to train on (fine-tuning) is built as Rasa builds it.
+- rasa.utils.common._filter_warnings: Rasa puts "show every UserWarning once"
+  in front of the interpreter's own warning options (PYTHONWARNINGS / -W), so
+  deprecations that are UserWarnings too (pyparsing's, raised when pkg_resources
+  and matplotlib load) were printed although the Makefile ignores
+  DeprecationWarning. Rasa's filters now come after the interpreter's.
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any
 
 import engineio.base_server
 import jsonschema
 import rasa
+import rasa.utils.common
+import tensorflow as tf
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.policy import Policy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
+from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
 
 PINNED_RASA_VERSION = "3.6.21"
 REPLACED = (
     (RemoteAction, "_validate_action_result"),
     (Event, "resolve_by_type"),
     (engineio.base_server.BaseServer, "_cors_headers"),
+    (RasaModel, "load"),
+    (rasa.utils.common, "_filter_warnings"),
 )
 # Not replaced process-wide, but overridden by subclasses (stores/tracker_store.py,
 # policies/rules_first_ted.py): a rename in Rasa would silently bypass them.
@@ -47,6 +67,8 @@ RELIED_ON = (
     (Policy, "_default_predictions"),
 )
 RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
+RASA_LOAD_TF_MODEL = RasaModel.load.__func__
+RASA_FILTER_WARNINGS = rasa.utils.common._filter_warnings
 
 
 class UnsupportedRasa(RuntimeError):
@@ -86,6 +108,39 @@ def no_engineio_cors_headers(_: engineio.base_server.BaseServer, environ: dict[s
     return []
 
 
+def load_tf_model_for_prediction(
+    model_class: type[RasaModel],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> RasaModel:
+    """Rasa's `RasaModel.load`, with the variables made by a prediction instead of a training step."""
+    if finetune_mode or predict_data_example is None:
+        return RASA_LOAD_TF_MODEL(
+            model_class, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
+    model = model_class(*args, **kwargs)
+    config = kwargs.get("config", {})
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+    )
+    # The optimizer's saved state stays unread: nothing trains this model.
+    model.load_weights(model_file_name).expect_partial()
+    model.run_inference(predict_data_example)
+    return model
+
+
+def filter_warnings_behind_interpreter_options(log_level: int | None, warn_only_once: bool = True) -> None:
+    """Rasa's warning filters, placed after the ones already set instead of in front of them."""
+    already_set = list(warnings.filters)
+    RASA_FILTER_WARNINGS(log_level, warn_only_once)
+    added_by_rasa = [entry for entry in warnings.filters if entry not in already_set]
+    warnings.filters[:] = already_set + added_by_rasa
+
+
 def check_supported(version: str = rasa.__version__) -> None:
     if version != PINNED_RASA_VERSION:
         raise UnsupportedRasa(
@@ -102,3 +157,5 @@ def install() -> None:
     RemoteAction._validate_action_result = validate_action_response  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_event_class)  # type: ignore[method-assign]
     engineio.base_server.BaseServer._cors_headers = no_engineio_cors_headers  # type: ignore[method-assign]
+    RasaModel.load = classmethod(load_tf_model_for_prediction)  # type: ignore[method-assign,assignment]
+    rasa.utils.common._filter_warnings = filter_warnings_behind_interpreter_options

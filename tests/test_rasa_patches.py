@@ -3,15 +3,25 @@ and start-up refuses a Rasa the patches were not written for."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import engineio.base_server
 import jsonschema
+import numpy as np
 import pytest
+import rasa.utils.common
+from pyparsing.warnings import PyparsingDeprecationWarning
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
+from rasa.core.channels import UserMessage
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.tensorflow.models import RasaModel
 
 from serving import rasa_patches
 
@@ -64,6 +74,67 @@ def test_engineio_adds_no_cors_headers_of_its_own() -> None:
     environ = {"HTTP_ORIGIN": "http://localhost:8080", "REQUEST_METHOD": "OPTIONS"}
     assert server._cors_headers(environ) == []
     assert server.cors_allowed_origins == ["http://localhost:8080"]  # its Origin check stays on
+
+
+def test_rasas_warning_filters_keep_the_interpreters_options_first() -> None:
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS=ignore::DeprecationWarning does
+        rasa.utils.common._filter_warnings(logging.INFO)
+        for _ in range(2):
+            warnings.warn("a deprecation that is a UserWarning too", PyparsingDeprecationWarning, stacklevel=1)
+            warnings.warn("a plain UserWarning", UserWarning, stacklevel=1)
+    assert [str(warning.message) for warning in shown] == ["a plain UserWarning"]  # Rasa's "once" still holds
+
+
+# Questions, a booking, a red flag, Spanish and noise: DIET, the ResponseSelector and TED all decide.
+CONVERSATION = [
+    "how many sessions will I need?", "what are the risks", "does it hurt", "cost?", "I want to book",
+    "my face is swollen and I have a fever", "tengo fiebre", "asdfgh", "thanks, bye",
+]
+
+
+def load_recording_models(trained_model: Path, load: Callable[..., RasaModel]) -> tuple[Agent, list[RasaModel]]:
+    """The trained assistant loaded with `load` as RasaModel.load; the TensorFlow models it made."""
+    made: list[RasaModel] = []
+
+    def recording_load(model_class: type[RasaModel], *args: Any, **kwargs: Any) -> RasaModel:
+        made.append(load(model_class, *args, **kwargs))
+        return made[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RasaModel, "load", classmethod(recording_load))
+        return Agent.load(str(trained_model)), made
+
+
+def model_weights(model: RasaModel) -> dict[str, Any]:
+    """Each variable by its path in the model; the optimizer's state only matters to training."""
+    return {path: variable for path, variable in model.get_weight_paths().items() if not path.startswith("optimizer.")}
+
+
+def conversation_decisions(agent: Agent) -> list[Any]:
+    async def decide() -> list[Any]:
+        decisions = []
+        for text in CONVERSATION:
+            decisions.append(await agent.parse_message(text))
+            await agent.log_message(UserMessage(text, sender_id="patch-check"))
+            prediction = await agent.predict_next_for_sender_id("patch-check")
+            decisions.append({key: prediction[key] for key in ("scores", "policy", "confidence")})
+        return decisions
+
+    return asyncio.run(decide())
+
+
+def test_tf_models_load_for_prediction_with_rasas_weights_and_decisions(trained_model: Path) -> None:
+    rasa_agent, rasa_models = load_recording_models(trained_model, rasa_patches.RASA_LOAD_TF_MODEL)
+    fast_agent, fast_models = load_recording_models(trained_model, rasa_patches.load_tf_model_for_prediction)
+    assert [type(model) for model in fast_models] == [type(model) for model in rasa_models]
+    assert len(fast_models) >= 3  # DIET, ResponseSelector, TED
+    for fast, reference in zip(fast_models, rasa_models, strict=True):
+        reference_weights = model_weights(reference)
+        assert model_weights(fast).keys() == reference_weights.keys()
+        for path, variable in model_weights(fast).items():
+            assert np.array_equal(variable.numpy(), reference_weights[path].numpy()), path
+    assert conversation_decisions(fast_agent) == conversation_decisions(rasa_agent)
 
 
 def test_another_rasa_version_is_refused() -> None:
