@@ -26,7 +26,12 @@ QUESTION_BREAK = re.compile(
 LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|&)\s+", re.IGNORECASE)
 ASKS = re.compile(rf"\?|^\W*{QUESTION_WORD}\b", re.IGNORECASE)
 # What a story before a question may be taken for and still be left unanswered.
-STORY_INTENTS = RETRIEVAL_INTENTS | {"nlu_fallback", "out_of_scope", "greet", "thank"}
+STORY_INTENTS = RETRIEVAL_INTENTS | {"greet", "thank"}
+# Read together, the parts may be urgent ("I'm 12 weeks pregnant. Is bleeding normal?"):
+# then nothing is split, and nothing is dropped from a story that names these.
+URGENT_INTENT = "urgent_symptom"
+URGENT_TERMS = {"red_flag", "pregnancy", "pregnancy_sign"}
+STORY_TERMS = URGENT_TERMS | {"side_effect", "medication"}
 MAX_QUESTIONS = 2
 MIN_WORDS = 2
 
@@ -62,8 +67,22 @@ def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[
     return [part for part, _ in asked]
 
 
+def entity_names(parse: dict[str, Any]) -> set[str]:
+    return {entity.get("entity") for entity in parse.get("entities") or []}
+
+
+def may_be_separated(whole: dict[str, Any], drops_a_story: bool) -> bool:
+    """The whole message's parse allows answering its questions one by one."""
+    if (whole.get("intent") or {}).get("name") == URGENT_INTENT:
+        return False
+    return not entity_names(whole) & (STORY_TERMS if drops_a_story else URGENT_TERMS)
+
+
 async def separate_questions(agent: Agent, text: str) -> list[str]:
     """The questions to hand over one by one, or [text] to hand over whole."""
     parts = candidate_questions(text)
     parses = [await agent.parse_message(part) for part in parts]
-    return questions_to_answer(parts, parses) or [text]
+    questions = questions_to_answer(parts, parses)
+    if not questions or not may_be_separated(await agent.parse_message(text), len(questions) < len(parts)):
+        return [text]
+    return questions

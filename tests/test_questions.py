@@ -27,19 +27,23 @@ def test_candidate_questions(text: str, expected: list[str]) -> None:
 
 
 class FakeAgent:
-    """Parses like the trained model would, from a table."""
+    """Parses like the trained model would, from a table; the whole message, unless
+    listed, as an ordinary question with the given entities."""
 
-    def __init__(self, parses: dict[str, tuple[str, str | None]]) -> None:
+    def __init__(self, parses: dict[str, tuple[str, str | None]], whole_entities: tuple[str, ...]) -> None:
         self.parses = parses
+        self.whole_entities = whole_entities
 
     async def parse_message(self, text: str) -> dict[str, Any]:
+        if text not in self.parses:
+            return {"intent": {"name": "faq"}, "entities": [{"entity": name} for name in self.whole_entities]}
         intent, key = self.parses[text]
         selected = {"response": {"intent_response_key": key}}
         return {"intent": {"name": intent}, "response_selector": {"default": selected}}
 
 
-def separated(parses: dict[str, tuple[str, str | None]], text: str) -> list[str]:
-    return asyncio.run(separate_questions(FakeAgent(parses), text))  # type: ignore[arg-type]
+def separated(parses: dict[str, tuple[str, str | None]], text: str, *whole_entities: str) -> list[str]:
+    return asyncio.run(separate_questions(FakeAgent(parses, whole_entities), text))  # type: ignore[arg-type]
 
 
 def test_two_clinic_questions_on_different_topics_are_separated() -> None:
@@ -53,13 +57,25 @@ def test_a_story_before_a_question_is_read_not_answered() -> None:
         "what even is it": ("faq", "faq/what_is"),
     }
     assert separated(parses, "my friend keeps on about meso. what even is it") == ["what even is it"]
-    parses["my friend keeps on about meso"] = ("nlu_fallback", None)
-    assert separated(parses, "my friend keeps on about meso. what even is it") == ["what even is it"]
+
+
+def test_nothing_is_separated_or_dropped_when_the_whole_message_may_be_urgent() -> None:
+    story, question = "I'm 12 weeks pregnant", "is bleeding after the injections normal?"
+    parses = {story: ("faq", "faq/uses"), question: ("not_covered", "not_covered/downtime")}
+    text = f"{story}. {question}"
+    assert separated(parses, text, "pregnancy", "pregnancy_sign") == [text]
+    assert separated({**parses, text: ("urgent_symptom", None)}, text) == [text]
+    # A story naming a side effect or a medicine is read with its question.
+    assert separated(parses, text, "medication") == [text]
+    two = {"does it hurt?": ("faq", "faq/pain"), "how much is it": ("not_covered", "not_covered/cost")}
+    assert separated(two, "does it hurt? how much is it", "medication") == ["does it hurt?", "how much is it"]
+    assert separated(two, "does it hurt? how much is it", "red_flag") == ["does it hurt? how much is it"]
 
 
 @pytest.mark.parametrize(
     ("story", "intent"),
-    [("my lips are swelling", "urgent_symptom"), ("I want to book", "request_consult"), ("I'm Sam Lee", "inform")],
+    [("my lips are swelling", "urgent_symptom"), ("I want to book", "request_consult"), ("I'm Sam Lee", "inform"),
+     ("my face feels odd", "nlu_fallback"), ("weird lump", "out_of_scope")],
 )
 def test_a_story_that_is_more_than_small_talk_keeps_the_message_whole(story: str, intent: str) -> None:
     parses = {story: (intent, None), "what even is it": ("faq", "faq/what_is")}
