@@ -10,7 +10,7 @@ and the classifier chose an unrelated answer or none, the entity decides:
 - a question naming a medicine -> faq/medications (what to stop, how long before).
 
 It runs after the safety check and never touches an urgent message, a booking
-answer (`inform`) or a candidacy question, and it leaves an answer on a related
+request or answer (`request_consult`, `inform`) or a candidacy question, and it leaves an answer on a related
 topic alone ("how many sessions for hair loss?" stays about sessions).
 """
 
@@ -27,8 +27,9 @@ from nlu.component import ConfiguredComponent
 from nlu.retrieval import RESPONSE_SELECTOR, RETRIEVAL_INTENTS, answer_choice, chosen_answer
 
 USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
-# Intents whose choice a named concern or medicine may correct.
-CORRECTABLE_INTENTS = {"faq", "not_covered", "nlu_fallback", "request_consult", "stop", "out_of_scope"}
+# Intents whose choice a named concern or medicine may correct ("stop" as in "do I stop
+# my Motrin?"; a booking request stays one).
+CORRECTABLE_INTENTS = {"faq", "not_covered", "nlu_fallback", "stop", "out_of_scope"}
 # Answers that already fit a question about a concern or a medicine.
 TIMELINE_ANSWER = "not_covered/results_timeline"
 FITS_CONCERN = {USES_ANSWER, "faq/number_of_sessions", "faq/session_frequency", "faq/pain", "faq/side_effects",

@@ -54,29 +54,36 @@ QUESTION_WORDS = {
     "wat", "wht", "hw", "cn", "cud", "wud", "shud", "r",
 }
 # The patient speaks of their own body: not a general question.
-PERSONAL = re.compile(r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|normal|okay|ok|worried|help)\b")
+PERSONAL = re.compile(
+    r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|normal|okay|ok|worried|help|he|she|his|her|hers|they|their)\b"
+)
 # ...or of now: never a general question, not even a hypothetical one.
 PRESENT = re.compile(r"\b(now|right now|since|still|currently|today|tonight|this morning|getting worse|keeps?)\b")
 AFTER_TREATMENT = re.compile(
     r"\b(since|after|from) (my|the|her|his|last|that) (last |first )?(session|treatment|injection|shot|jab|appointment"
     r"|appt|visit|meso)|\b(had|got|did) (it|meso\w*|mezo|the (treatment|injections?|shots?))\b"
 )
-# Ordinary side effects on the mend are not urgent.
-IMPROVING = re.compile(r"\b(getting better|improving|going down|fading|settling|less (sore|red|swollen) each)\b")
+# Ordinary side effects on the mend are not urgent ("not getting better" is not on the mend).
+IMPROVING = re.compile(
+    r"(?<!not )(?<!isn't )(?<!isnt )(?<!aren't )(?<!arent )(?<!hasn't )(?<!hasnt )(?<!never )(?<!no longer )"
+    r"\b(getting better|improving|going down|fading|settling)\b"
+)
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it"
     r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common)\b"
 )
-# Someone else's words or body ("my friend said it can cause a fever") are not the patient's own.
+# Someone else's words ("my friend said it can cause a fever") are not the patient's own
+# symptoms; someone's own body ("my husband's lips are swelling") is: it needs the verb.
 SOMEONE_ELSE = re.compile(
     r"\b(my|our) (friend|mate|sister|brother|mum|mom|mother|dad|father|cousin|aunt|partner|husband|wife|colleague"
-    r"|coworker|neighbou?r|daughter|son)s?( (said|says|told|thinks|reckons|heard|read|had))?\b"
+    r"|coworker|neighbou?r|daughter|son)s? (said|says|told me|thinks|reckons|heard|read)\b"
 )
 
+# Above this, the classifier's doubt outweighs a named concern or medicine.
+TREATMENT_QUESTION_MAX_URGENT = 0.5
 # A decision is to escalate, to keep the classifier's choice, or the answer to give instead.
 ESCALATE, KEEP = "escalate", "keep"
-ANSWER_SIDE_EFFECTS = SIDE_EFFECTS_ANSWER
 GENERAL_QUESTION, HYPOTHETICAL_QUESTION = "general", "hypothetical"
 
 
@@ -109,11 +116,14 @@ def question_kind(text: str) -> str | None:
     return GENERAL_QUESTION if asks and not PERSONAL.search(lowered) else None
 
 
-def treatment_question_topic(message_data: dict[str, Any]) -> str | None:
+def treatment_question_topic(message_data: dict[str, Any], urgent_confidence: float) -> str | None:
     """The answer to a question about a named concern or medicine (nlu/topic_by_entity.py),
-    unless it speaks of a treatment already had."""
+    when the classifier only leans towards urgent and it speaks neither of now nor of a
+    treatment already had."""
     text = (message_data.get(TEXT) or "").lower().replace("’", "'")
-    return None if AFTER_TREATMENT.search(text) else named_topic(message_data)
+    if urgent_confidence >= TREATMENT_QUESTION_MAX_URGENT or AFTER_TREATMENT.search(text) or PRESENT.search(text):
+        return None
+    return named_topic(message_data)
 
 
 def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
@@ -130,16 +140,16 @@ def safety_decision(
         if kind and classified_as_question(message_data, general_question):
             return KEEP
         # Asked "in case", it gets the side-effects answer: when to call, and 911.
-        return ANSWER_SIDE_EFFECTS if kind == HYPOTHETICAL_QUESTION else ESCALATE
+        return SIDE_EFFECTS_ANSWER if kind == HYPOTHETICAL_QUESTION else ESCALATE
     ranked_first, confidence = urgent_confidence(message_data)
     if not (ranked_first or confidence >= min_urgent):
         return KEEP
-    topic = treatment_question_topic(message_data)
+    topic = treatment_question_topic(message_data, confidence)
     if topic:
         return topic
     improving = IMPROVING.search((message_data.get(TEXT) or "").lower())
     if SIDE_EFFECT_ENTITY in names and (confidence < ordinary_side_effect or improving):
-        return ANSWER_SIDE_EFFECTS
+        return SIDE_EFFECTS_ANSWER
     return ESCALATE
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from safety.red_flags import ANSWER_SIDE_EFFECTS, ESCALATE, KEEP, RedFlagEscalator, safety_decision
+from safety.red_flags import ESCALATE, KEEP, SIDE_EFFECTS_ANSWER, RedFlagEscalator, safety_decision
 
 
 def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> dict[str, Any]:
@@ -26,12 +26,14 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("nlu_fallback", 0.4), ("urgent_symptom", 0.3)]), ESCALATE),
         (parse([("inform", 0.7), ("urgent_symptom", 0.25)]), ESCALATE),
         (parse([("urgent_symptom", 0.95)], "side_effect"), ESCALATE),
-        (parse([("urgent_symptom", 0.5), ("faq", 0.3)], "side_effect"), ANSWER_SIDE_EFFECTS),
+        (parse([("urgent_symptom", 0.5), ("faq", 0.3)], "side_effect"), SIDE_EFFECTS_ANSWER),
         (parse([("urgent_symptom", 0.5)], "side_effect", "red_flag"), ESCALATE),
         (parse([("faq", 0.9), ("urgent_symptom", 0.1)], "side_effect"), KEEP),
         # Ordinary side effects that are getting better are answered, however sure the classifier is.
         (parse([("urgent_symptom", 0.97)], "side_effect", text="a bit achy but getting better each day"),
-         ANSWER_SIDE_EFFECTS),
+         SIDE_EFFECTS_ANSWER),
+        (parse([("urgent_symptom", 0.97)], "side_effect", text="swelling not getting better, normal?"), ESCALATE),
+        (parse([("urgent_symptom", 0.97)], "side_effect", text="the swelling isn't going down after 6 days"), ESCALATE),
         (parse([("greet", 1.0)]), KEEP),
         # Pregnancy with bleeding or cramps, wherever they stand; either alone is not urgent.
         (parse([("ask_candidacy", 0.9)], "pregnancy", "pregnancy_sign"), ESCALATE),
@@ -48,21 +50,31 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("urgent_symptom", 0.9)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
         # Plainly hypothetical: answered with when to call, even when the classifier leans urgent...
         (parse([("urgent_symptom", 0.9)], "red_flag", text="what are the signs of a rash I should watch for?"),
-         ANSWER_SIDE_EFFECTS),
+         SIDE_EFFECTS_ANSWER),
         # ...but never once it speaks of now.
         (parse([("faq", 0.9)], "red_flag", text="what if my lips swell right now?"), ESCALATE),
         (parse([("urgent_symptom", 0.9)], "red_flag", text="hypothetically, I still have a fever"), ESCALATE),
         # Someone else's story, or asked of people in general.
         (parse([("faq", 0.9)], "red_flag", text="my friend said meso can give you a fever, is that true?"), KEEP),
         (parse([("urgent_symptom", 0.7)], "red_flag", text="do people ever get allergic reactions to it?"),
-         ANSWER_SIDE_EFFECTS),
+         SIDE_EFFECTS_ANSWER),
         (parse([("faq", 0.9)], "red_flag", text="my friend had a fever since her shots, and now I do too?"), ESCALATE),
         (parse([("faq", 0.9)], "red_flag", text="my sister says my lips look swollen?"), ESCALATE),
+        (parse([("faq", 1.0)], "red_flag", text="my husband had meso and his lips are swelling up, what should he do?"),
+         ESCALATE),
+        (parse([("faq", 1.0)], "red_flag", text="my son has hives all over after his injections?"), ESCALATE),
         # Without a red-flag term, a question about a named medicine or concern gets its answer...
         (parse([("stop", 0.5), ("urgent_symptom", 0.24)], "medication", text="do i have to stop my motrin"),
          "faq/medications"),
-        (parse([("urgent_symptom", 0.85)], "asked_concern", text="thin hair since my baby, is it any good for that"),
+        (parse([("urgent_symptom", 0.45)], "asked_concern", text="thin hair after my baby, is it any good for that"),
          "faq/uses"),
+        # ...only while the classifier merely leans towards urgent, and not of now.
+        (parse([("faq", 0.9), ("urgent_symptom", 0.3)], "medication", text="I'm on Eliquis, do I pause it before?"),
+         "faq/medications"),
+        (parse([("urgent_symptom", 0.9)], "medication", text="took a whole bottle of Advil for the pain, ok?"),
+         ESCALATE),
+        (parse([("urgent_symptom", 0.3)], "medication", text="still bleeding on my Eliquis, should I stop it?"),
+         ESCALATE),
         # ...unless it speaks of a treatment already had, or does not ask anything.
         (parse([("urgent_symptom", 0.6)], "medication", text="took advil since my session and feel awful, ok?"),
          ESCALATE),

@@ -54,13 +54,16 @@ def test_every_vocabulary_phrase_is_recognised_as_its_own_label(nlp: spacy.langu
         ("se me hinchó la cara", {("red_flag", "hinchazon_facial_es")}),
         ("tengo los labios hinchados", {("red_flag", "hinchazon_facial_es")}),
         ("me cuesta respirar", {("red_flag", "respiracion_es")}),
-        ("tengo fiebre y escalofrios", {("red_flag", "fiebre")}),
+        ("tengo fiebre y escalofrios", {("red_flag", "fiebre_es")}),
         ("¿cuánto cuesta?", set()),
         # Worse over time, and pregnancy with its warning signs wherever they stand.
         ("my cheek is hot and swollen and getting worse", {("body_area", "face"), ("red_flag", "worsening")}),
         ("I'm pregnant, had it done last week, now cramps", {("pregnancy", "pregnant"),
                                                              ("pregnancy_sign", "cramps")}),
         ("does it work on cellulite or acne scars", {("concern", "cellulite"), ("concern", "acne_scars")}),
+        # Cellulitis is an infection, not the cosmetic concern.
+        ("could this be cellulitis", {("red_flag", "infection_signs")}),
+        ("the injection site won't stop bleeding", {("red_flag", "bleeding")}),
     ],
 )
 def test_clinic_terms_in_patients_words(nlp: spacy.language.Language, text: str, expected: set) -> None:

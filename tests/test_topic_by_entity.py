@@ -39,11 +39,11 @@ def parse(intent: str, answer: str, entity: str, text: str) -> dict[str, Any]:
         (parse("not_covered", "not_covered/results_timeline", "asked_concern", "when will it help my fat?"), None),
         # A medicine named in a question: what to stop and how long before.
         (parse("faq", "faq/infection", "medication", "do anti-inflammatories affect it?"), "faq/medications"),
-        (parse("request_consult", "faq/procedure", "medication", "took two Bayer, is Friday still ok?"),
-         "faq/medications"),
+        (parse("stop", "faq/procedure", "medication", "do i have to stop my motrin"), "faq/medications"),
         (parse("faq", "faq/preparation", "medication", "should I stop aspirin?"), None),
         # Never a booking answer, a candidacy question, an urgent message, or a statement.
         (parse("inform", "faq/uses", "asked_concern", "does it help my belly fat?"), None),
+        (parse("request_consult", "faq/uses", "medication", "I want to book, can I still take Advil?"), None),
         (parse("ask_candidacy", "faq/uses", "medication", "I take Eliquis. Does that rule me out?"), None),
         (parse("urgent_symptom", "faq/uses", "medication", "took aspirin, can't breathe?"), None),
         (parse("faq", "faq/what_is", "asked_concern", "belly fat"), None),
