@@ -47,6 +47,10 @@ def _engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
+# How SQLite and PostgreSQL say the tracker store has no events table yet.
+NO_EVENTS_TABLE = ("no such table: events", 'relation "events" does not exist')
+
+
 def engine() -> Engine:
     return _engine(tracker_db_url().render_as_string(hide_password=False))
 
@@ -61,7 +65,8 @@ def tracker_rows(query: str, **parameters: Any) -> list[Any]:
         with engine().connect() as connection:
             return list(connection.execute(statement, parameters))
     except (OperationalError, ProgrammingError) as error:
-        if "events" in str(error):
+        # Only a missing table means "nothing stored yet"; any other error must show.
+        if any(missing in str(error) for missing in NO_EVENTS_TABLE):
             return []
         raise
 

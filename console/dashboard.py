@@ -30,8 +30,9 @@ def chosen_period() -> tuple[date, date]:
     except (KeyError, ValueError):
         flash("Please give both dates as YYYY-MM-DD; showing the last 30 days.", "error")
         return default
-    if last < first or (last - first).days >= MAX_DAYS:
-        flash(f"The period must run forwards and last at most {MAX_DAYS} days; showing the last 30 days.", "error")
+    if last < first or last > today or (last - first).days >= MAX_DAYS:
+        flash(f"The period must run forwards, end by today and last at most {MAX_DAYS} days; "
+              "showing the last 30 days.", "error")
         return default
     return first, last
 

@@ -67,7 +67,7 @@ def send_reply(conversation_id: str, channel: str, text: str, staff_email: str) 
         raise ReplyNotSent("The bot's API cannot address this conversation's id, so the reply cannot be kept there.")
     if channel == WIDGET_CHANNEL:
         _keep(conversation_id, text, {STAFF_KEY: staff_email, DELIVERED_KEY: True}, send_live=True)
-        return Sent(True, "Sent to the patient's website chat.")
+        return Sent(True, "Sent to the patient's website chat: they see it while their chat is open.")
     if channel == SMS_CHANNEL:
         _send_sms(conversation_id, text)
         try:

@@ -37,7 +37,6 @@ from tests.staff_console import (
     signed_in,
     start_console,
 )
-from tests.test_webchat import browser  # noqa: F401 (the module's Chromium, shared)
 from tests.tracker_events import Said, event_rows, write_events
 
 pytestmark = pytest.mark.database
@@ -75,7 +74,7 @@ def staff(clean_database: str) -> str:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1024, "height": 768})  # a tablet, landscape
     context.set_default_timeout(WAIT_MS)
     try:
@@ -318,6 +317,8 @@ def test_bad_input_gets_a_polite_answer(console: RunningServer, staff: str) -> N
     assert page.status_code == 200 and "Please give both dates as YYYY-MM-DD" in page.text
     page = session.get(f"{console.url}/dashboard?from=2026-03-05&to=2026-03-01", timeout=30)
     assert "The period must run forwards" in page.text
+    page = session.get(f"{console.url}/dashboard?from=9999-12-01&to=9999-12-31", timeout=30)
+    assert page.status_code == 200 and "end by today" in page.text
     token = csrf_token(session, f"{console.url}/handoffs/{handoff_id}")
     answer = session.post(f"{console.url}/handoffs/{handoff_id}/reply", data={"csrf_token": token, "text": "x" * 1001})
     assert answer.status_code == 400 and "longer than 1000 characters" in answer.text

@@ -29,14 +29,8 @@ from tests.staff_console import (
     twilio_stand_in,
 )
 from tests.test_sms_e2e import new_number, text
-from tests.test_webchat import (  # noqa: F401 (browser: the shared Chromium fixture)
-    WIDGET,
-    ask,
-    browser,
-    shows,
-    static_site,
-    stored_session_id,
-)
+from tests.test_webchat import ask, shows, stored_session_id
+from tests.webchat_stack import WIDGET, static_site
 
 pytestmark = pytest.mark.database
 SCREENSHOTS = Path(__file__).resolve().parent / "artifacts"
@@ -54,7 +48,7 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(trained_model: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not WIDGET.exists():
-        pytest.fail(f"{WIDGET} is missing: run `npm ci --prefix web`")
+        pytest.fail(f"{WIDGET} is missing: run `make web/build/rasa-webchat.js`")
     workdir = tmp_path_factory.mktemp("console-stack")
     with static_site() as site, twilio_stand_in() as twilio:
         servers = [start_action_server(workdir, database_url)]
@@ -78,7 +72,7 @@ def staff(clean_database: str) -> str:
 
 
 @pytest.fixture
-def contexts(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:  # noqa: F811
+def contexts(browser: Browser) -> Iterator[tuple[BrowserContext, BrowserContext]]:
     """The patient's browser and the staff member's tablet."""
     patient = browser.new_context(viewport={"width": 1280, "height": 900})
     staff = browser.new_context(viewport={"width": 1024, "height": 768})
