@@ -15,9 +15,9 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
+from nlu.question_words import QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
 
-QUESTION_WORD = r"(?:how|what|whats|what's|does|do|is|are|can|could|will|would|when|which|why|should|any)"
 # "...? how" / "... and how" / "..., also what": where a second question begins.
 QUESTION_BREAK = re.compile(
     rf"(?<=\?)\s+|(?:,\s*|\s+)(?:and|also|plus|oh and)\s+(?={QUESTION_WORD}\b)|[.;]\s+(?={QUESTION_WORD}\b)",

@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
+from nlu.question_words import QUESTION_WORD
 from nlu.retrieval import RESPONSE_SELECTOR, RETRIEVAL_INTENTS, answer_choice, chosen_answer
 
 USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
@@ -37,9 +38,7 @@ FITS_CONCERN = {USES_ANSWER, "faq/number_of_sessions", "faq/session_frequency", 
 # The timeline answer fits only a question of when ("does it help my cellulite?" is not).
 ASKS_WHEN = re.compile(r"\b(when|how (long|soon|quick|fast)|weeks?|months?|time|until|till|before i see)\b")
 FITS_MEDICATION = {MEDICATIONS_ANSWER, "faq/preparation"}
-QUESTION_START = re.compile(
-    r"^\W*(what|whats|how|hw|does|do|can|cn|could|cud|is|are|will|would|wud|should|shud|any|has|have|why|when)\b"
-)
+QUESTION_START = re.compile(rf"^\W*{QUESTION_WORD}\b")
 ASKS_ABOUT_TREATMENT = re.compile(r"\b(is|does|do|can|could|would|will) (it|this|that|meso\w*|mezo|the \w+)\b")
 ASKS_IF_IT_HELPS = re.compile(
     r"\b(work|works|help|helps|good for|any good|do anything|does anything|fix|get rid|treat|shift|fade|tighten"

@@ -38,6 +38,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
+from nlu.question_words import QUESTION_WORDS
 from nlu.retrieval import RESPONSE_SELECTOR, answer_choice
 from nlu.topic_by_entity import named_topic
 
@@ -47,12 +48,6 @@ SIDE_EFFECT_ENTITY = "side_effect"
 PREGNANCY_ENTITIES = {"pregnancy", "pregnancy_sign"}
 SIDE_EFFECTS_ANSWER = "faq/side_effects"
 QUESTION_INTENTS = {"faq", "not_covered", "ask_candidacy"}
-QUESTION_WORDS = {
-    "what", "whats", "what's", "how", "does", "do", "can", "could", "is", "are", "will", "would",
-    "should", "why", "when", "which", "who", "any", "has", "have",
-    # SMS shorthand
-    "wat", "wht", "hw", "cn", "cud", "wud", "shud", "r",
-}
 # The patient speaks of their own body: not a general question.
 PERSONAL = re.compile(
     r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself|normal|okay|ok|worried|help|he|she|his|her|hers|they|their)\b"
