@@ -4,7 +4,6 @@ sign-in page and the stylesheet, strict security headers."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from flask import Flask, render_template, request
 from flask_login import current_user
@@ -42,7 +41,6 @@ def create_app(settings: Settings) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
         WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,
         # Behind HTTP only the Referer check for HTTPS applies; the token is checked on every POST.
         WTF_CSRF_SSL_STRICT=settings.secure_cookies,

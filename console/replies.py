@@ -15,6 +15,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client
 
+from channels.sms_segments import normalise
 from clinic_db.sms_opt_outs import is_opted_out
 from console.conversations import DELIVERED_KEY, STAFF_KEY, sms_number
 from privacy.sms_numbers import number_hash
@@ -89,7 +90,8 @@ def _send_sms(conversation_id: str, text: str) -> None:
         raise ReplyNotSent("The patient replied STOP: no SMS may be sent to this number until they reply START.")
     client = twilio_client()
     try:
-        client.messages.create(to=number, from_=os.environ["TWILIO_FROM_NUMBER"], body=text)
+        # GSM-7, as the assistant's own texts: one curly quote would make every segment 70 characters.
+        client.messages.create(to=number, from_=os.environ["TWILIO_FROM_NUMBER"], body=normalise(text))
     except (TwilioException, OSError) as error:
         logger.error("SMS reply failed: %s", type(error).__name__)
         raise ReplyNotSent("Twilio did not accept the SMS; nothing was sent. Try again later.") from error
