@@ -20,6 +20,9 @@ conversation carries on. Malformed packets are ignored (channels/socket_packets.
 
 The CORS response headers for the polling transport come from `rasa run --cors
 ORIGIN` (Sanic-CORS) only: serving/rasa_patches.py turns engine.io's own off.
+
+With REDIS_URL (several bot servers), servers pass socket.io messages to each other
+through Redis, so a staff reply sent through any server reaches the patient's socket.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import socketio
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
@@ -37,6 +41,9 @@ from channels.rate_limits import RATE_LIMITED_REPLY, client_address, rate_limits
 from channels.screening import hand_over, metadata_problem, screening_reply
 from channels.socket_packets import TolerantPacket
 from privacy.web_sessions import is_issued, new_session_id
+
+# The Redis pub/sub channel on which bot servers pass each other socket.io messages.
+ROOMS_CHANNEL = "liondale-webchat-rooms"
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +71,15 @@ def allowed_origins(configured: str | list[str] | None) -> list[str]:
     return origins
 
 
+def share_rooms_through_redis(sio: socketio.AsyncServer, redis_url: str) -> None:
+    """With several bot servers, a message for a conversation's room (a staff reply sent
+    through any server's API) reaches the patient's socket on whichever server holds it.
+    Set before the first connection, when the server starts its manager."""
+    manager = socketio.AsyncRedisManager(redis_url, channel=ROOMS_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+
+
 class ClinicSocketIOInput(SocketIOInput):
     allowed_origins: list[str]
 
@@ -88,6 +104,8 @@ class ClinicSocketIOInput(SocketIOInput):
         engine.cors_allowed_origins = getattr(self, "allowed_origins", None) or allowed_origins(None)
         engine.max_http_buffer_size = MAX_PACKET_BYTES
         sio.packet_class = TolerantPacket  # this server's packets only
+        if os.environ.get("REDIS_URL"):
+            share_rooms_through_redis(sio, os.environ["REDIS_URL"])
 
         # A client may also emit events named "connect" or "disconnect", with any data: Rasa's own
         # handlers for those (JWT check, log line) must not raise on the odd arguments.

@@ -3,6 +3,7 @@ the real PostgreSQL and Redis services on this machine, no mocks."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.security.socket_chat import ChatSocket
 from tests.servers import (
     API_TOKEN,
     MODEL,
@@ -89,6 +91,31 @@ def test_alternating_servers_answer_exactly_as_one_server(
     alternating = [replies((first, second)[i % 2], sender, m) for i, m in enumerate(CONVERSATION)]
     assert alternating == single
     assert "LM-XXXXXX" in alternating[-2]
+
+
+def test_a_message_for_a_widget_conversation_reaches_its_socket_through_any_server(
+    instances: tuple[Bot, Bot, Bot],
+) -> None:
+    """A staff reply goes through whichever server the console calls; the patient's socket
+    may be held by another (servers pass socket.io messages on through Redis)."""
+    _, first, second = instances
+    reply = "A nurse will call you this afternoon."
+
+    async def patient_hears_the_reply() -> bool:
+        async with ChatSocket(first.url) as chat:
+            session_id = await chat.open()
+            await chat.say("hi")
+            assert await chat.hears("virtual assistant")
+            query = f"token={API_TOKEN}&output_channel=latest&execute_side_effects=true"
+            request = urllib.request.Request(
+                f"{second.url}/conversations/{session_id}/tracker/events?{query}",
+                data=json.dumps([{"event": "bot", "text": reply}]).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            await asyncio.to_thread(urllib.request.urlopen, request, timeout=30)
+            return await chat.hears(reply)
+
+    assert asyncio.run(patient_hears_the_reply())
 
 
 def tracker(bot: Bot, sender: str) -> dict:
