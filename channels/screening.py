@@ -13,6 +13,7 @@ from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
@@ -37,6 +38,8 @@ SORRY_REPLY = "Sorry, something went wrong on our side. Please try again, or cal
 WAITING_FOR_STAFF_RESPONSE = "utter_handoff_waiting"
 URGENT_INTENT = "urgent_symptom"
 URGENT_RESPONSE = "utter_urgent_symptom"
+# Marks the holding replies kept in the conversation (the staff console shows them).
+HOLDING_REPLY_KEY = "holding_reply"
 # The assistant's work runs on one event loop. With every message in flight at
 # once, each slice of one message's work waits behind slices of all the others,
 # so a busy moment stretches every reply. A few at a time, the rest in arrival
@@ -131,10 +134,24 @@ async def send_waiting_reply(agent: Agent, message: UserMessage) -> None:
     responses = [WAITING_FOR_STAFF_RESPONSE]
     if tracker.latest_message and tracker.latest_message.intent.get("name") == URGENT_INTENT:
         responses.insert(0, URGENT_RESPONSE)
+    sent = []
     for response_name in responses:
         reply = await agent.nlg.generate(response_name, tracker, message.output_channel.name())
         if reply:
+            sent.append(dict(reply))  # sending takes the text out of the reply
             await message.output_channel.send_response(message.sender_id, reply)
+    await keep_in_conversation(agent, message.sender_id, sent)
+
+
+async def keep_in_conversation(agent: Agent, sender_id: str, replies: list[dict[str, Any]]) -> None:
+    """What the patient was told while waiting is kept, so staff see it in the transcript."""
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return
+        for reply in replies:
+            tracker.update(BotUttered(reply.get("text"), metadata={HOLDING_REPLY_KEY: True}))
+        await agent.tracker_store.save(tracker)
 
 
 def message_turns() -> asyncio.Semaphore:

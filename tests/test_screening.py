@@ -9,7 +9,7 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ConversationPaused
+from rasa.shared.core.events import BotUttered, ConversationPaused
 
 from channels import screening
 
@@ -44,6 +44,9 @@ def test_a_paused_conversation_hears_that_staff_will_reply(agent: Agent) -> None
     pause(agent, "paused-1")
     [holding] = replies("is anyone there?", "paused-1")
     assert "Liondale Medical team" in holding and "(555) 010-0199" in holding and "911" in holding
+    # Kept in the conversation, so staff see what the patient was told.
+    tracker = asyncio.run(agent.tracker_store.retrieve("paused-1"))
+    assert [event.text for event in tracker.events if isinstance(event, BotUttered)] == [holding]
 
 
 def test_no_holding_reply_when_not_paused_or_for_commands(agent: Agent) -> None:
