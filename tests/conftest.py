@@ -18,7 +18,7 @@ from clinic_db.models import Base
 from tests.servers import MODEL, TEST_CHANNEL_ENV, Bot, ensure_postgres_database, running_assistant
 
 # The website chat's fixtures: one bot server and one browser for every test module that uses them.
-pytest_plugins = ["tests.webchat_stack"]
+pytest_plugins = ["tests.webchat_stack", "tests.staff_console"]
 
 # This process opens sealed SMS numbers too (action tests), with the servers' secret.
 for _name, _value in TEST_CHANNEL_ENV.items():

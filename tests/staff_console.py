@@ -14,9 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from clinic_db.staff import save_staff_user
 from tests.servers import API_TOKEN, PROJECT_ROOT, VENV_BIN, RunningServer, free_port, server_env, wait_until_up
 
 STAFF_EMAIL = "nurse@liondale.example"
@@ -114,3 +116,10 @@ def serious_accessibility_problems(page: Page) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture
+def staff(clean_database: str) -> str:
+    """A staff account in a clean clinic database (its URL)."""
+    save_staff_user(STAFF_EMAIL, STAFF_PASSWORD, clean_database)
+    return clean_database

@@ -23,7 +23,7 @@ from clinic_db.consults import NewConsultRequest, request_by_reference, save_con
 from clinic_db.database import session_scope
 from clinic_db.handoffs import record_handoff
 from clinic_db.models import ConsultRequest, Handoff
-from clinic_db.staff import FAILURES_BEFORE_LOCKOUT, access_log, save_staff_user
+from clinic_db.staff import FAILURES_BEFORE_LOCKOUT, access_log
 from console.app import PUBLIC_ENDPOINTS, create_app
 from console.settings import Settings
 from tests.servers import PROJECT_ROOT, RunningServer, free_port
@@ -65,12 +65,6 @@ def console(
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def staff(clean_database: str) -> str:
-    save_staff_user(STAFF_EMAIL, STAFF_PASSWORD, clean_database)
-    return clean_database
 
 
 @pytest.fixture

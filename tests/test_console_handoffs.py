@@ -13,11 +13,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from clinic_db.handoffs import open_handoffs
-from clinic_db.staff import access_log, save_staff_user
+from clinic_db.staff import access_log
 from tests.servers import Bot, start_action_server, start_bot_server, write_endpoints
 from tests.staff_console import (
     STAFF_EMAIL,
-    STAFF_PASSWORD,
     TWILIO_ACCOUNT,
     TWILIO_FROM,
     WAIT_MS,
@@ -63,12 +62,6 @@ def stack(trained_model: Path, database_url: str, tmp_path_factory: pytest.TempP
         finally:
             for server in reversed(servers):
                 server.stop()
-
-
-@pytest.fixture
-def staff(clean_database: str) -> str:
-    save_staff_user(STAFF_EMAIL, STAFF_PASSWORD, clean_database)
-    return clean_database
 
 
 @pytest.fixture
