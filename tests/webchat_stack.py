@@ -80,7 +80,9 @@ def web_stack(trained_model: Path, database_url: str, tmp_path_factory: pytest.T
             actions.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API keeps an event loop running in this thread while it
+# is open, and other modules' asyncio.run() would refuse to start beside it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make /usr/bin/chromium`, see web/web.mk)")
