@@ -9,7 +9,9 @@ the lower-cased text; offsets stay valid because lower-casing keeps the length
 
 A concern also comes as `asked_concern` with its canonical name ("thinning hair"
 -> hair_loss), which picks the answer's variation (slot `asked_concern`); the
-`concern` entity keeps the patient's words for the booking's summary.
+`concern` entity keeps the patient's words for the booking's summary. Every term
+also carries its vocabulary id under `term` ("fiebre" -> fiebre_es: a Spanish
+red flag, safety/language.py).
 """
 
 from __future__ import annotations
@@ -24,11 +26,17 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
 CANONICAL_ENTITIES = {"concern": "asked_concern"}
+TERM_KEY = "term"
 
 
 def lower_case_keeping_offsets(text: str) -> str:
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else text
+
+
+def with_terms(entities: list[dict[str, Any]], doc: Doc) -> list[dict[str, Any]]:
+    """Rasa's entities (one per span of `doc`, in order) with each span's vocabulary id."""
+    return [{**entity, TERM_KEY: ent.ent_id_} for entity, ent in zip(entities, doc.ents, strict=True)]
 
 
 def canonical_names(doc: Doc) -> list[dict[str, Any]]:
@@ -46,7 +54,8 @@ class CaseInsensitiveEntityExtractor(SpacyEntityExtractor):
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:
             doc = model.model(lower_case_keeping_offsets(message.get(TEXT) or ""))
-            found: list[dict[str, Any]] = self.add_extractor_name(self._extract_entities(doc) + canonical_names(doc))
+            terms = with_terms(self._extract_entities(doc), doc)
+            found: list[dict[str, Any]] = self.add_extractor_name(terms + canonical_names(doc))
             relevant = self.filter_irrelevant_entities(found, self._config["dimensions"])
             message.set(ENTITIES, message.get(ENTITIES, []) + relevant, add_to_output=True)
         return messages

@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
+from nlu.entities import TERM_KEY
 
 LANGUAGE_ENTITY = "language"
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -55,7 +56,7 @@ def is_spanish(detector: LanguageDetector, text: str, config: dict[str, Any]) ->
 
 def has_spanish_red_flag(message: Message) -> bool:
     return any(
-        entity.get("entity") == "red_flag" and str(entity.get("value", "")).endswith(SPANISH_TERM_SUFFIX)
+        entity.get("entity") == "red_flag" and str(entity.get(TERM_KEY, "")).endswith(SPANISH_TERM_SUFFIX)
         for entity in message.get(ENTITIES) or []
     )
 

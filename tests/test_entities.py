@@ -32,3 +32,10 @@ def test_a_concern_also_comes_by_its_canonical_name(model: SpacyModel) -> None:
     [message] = extractor.process([Message(data={"text": "Does it help Thinning Hair?"})], model)
     found = {(entity["entity"], entity["value"]) for entity in message.get("entities")}
     assert {("concern", "thinning hair"), ("asked_concern", "hair_loss")} <= found
+
+
+def test_every_term_carries_its_vocabulary_id(model: SpacyModel) -> None:
+    extractor = CaseInsensitiveEntityExtractor(CaseInsensitiveEntityExtractor.get_default_config())
+    [message] = extractor.process([Message(data={"text": "tengo fiebre, my lips are swelling"})], model)
+    terms = {(entity["entity"], entity["term"]) for entity in message.get("entities") if "term" in entity}
+    assert {("red_flag", "fiebre_es"), ("red_flag", "facial_swelling")} <= terms

@@ -80,8 +80,8 @@ def test_component_routes_spanish_and_keeps_urgent_messages_urgent() -> None:
     assert english.get("intent")["name"] == "faq" and languages(english) == ["en"]
 
 
-def red_flag(value: str) -> dict[str, Any]:
-    return {"entity": "red_flag", "value": value, "start": 0, "end": 0}
+def red_flag(term: str) -> dict[str, Any]:
+    return {"entity": "red_flag", "value": term.removesuffix("_es"), "term": term, "start": 0, "end": 0}
 
 
 def test_a_spanish_red_flag_makes_a_short_message_spanish() -> None:
