@@ -57,6 +57,13 @@ def answer_choice(parsed: Parsed, answer: str) -> tuple[dict[str, Any], dict[str
     return intent, selectors
 
 
+def choose_answer(message: Message, answer: str) -> None:
+    """Inside the pipeline: make `answer` the message's chosen answer."""
+    intent, selectors = answer_choice(message, answer)
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RetrievalIntentAligner(ConfiguredComponent):
     def process(self, messages: list[Message]) -> list[Message]:

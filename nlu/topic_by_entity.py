@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
 from nlu.question_words import QUESTION_WORD
-from nlu.retrieval import RESPONSE_SELECTOR, RETRIEVAL_INTENTS, answer_choice, chosen_answer
+from nlu.retrieval import RETRIEVAL_INTENTS, choose_answer, chosen_answer
 
 USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
 # Intents whose choice a named concern or medicine may correct ("stop" as in "do I stop
@@ -97,7 +97,5 @@ class EntityTopicRouter(ConfiguredComponent):
         for message in messages:
             answer = topic_for(message.as_dict())
             if answer:
-                intent, selectors = answer_choice(message, answer)
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
+                choose_answer(message, answer)
         return messages

@@ -21,9 +21,9 @@ every message:
    call, 911) when the classifier is not sure. Neither may speak of now ("now",
    "since", "still", "getting worse"): that is escalated.
 5. Without a red-flag term, a question whether it helps a named concern or about a
-   named medicine ("thinning hair since my 2nd baby, any good for that?", "do I
-   have to stop my Motrin?") is answered, not escalated on the classifier's
-   doubt alone, unless it speaks of a treatment already had ("since my session").
+   named medicine ("do I have to stop my Motrin?") is answered, not escalated,
+   when the classifier only leans towards urgent (below 0.5) and it speaks neither
+   of now ("still", "since") nor of a treatment already had ("after my session").
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
@@ -39,7 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.component import ConfiguredComponent
 from nlu.question_words import QUESTION_WORDS
-from nlu.retrieval import RESPONSE_SELECTOR, answer_choice
+from nlu.retrieval import choose_answer
 from nlu.topic_by_entity import named_topic
 
 URGENT_INTENT = "urgent_symptom"
@@ -148,12 +148,6 @@ def safety_decision(
     return ESCALATE
 
 
-def route_to_answer(message: Message, answer: str) -> None:
-    intent, selectors = answer_choice(message, answer)
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagEscalator(ConfiguredComponent):
     @staticmethod
@@ -180,5 +174,5 @@ class RedFlagEscalator(ConfiguredComponent):
             if decision == ESCALATE:
                 message.set(INTENT, {"name": URGENT_INTENT, "confidence": 1.0}, add_to_output=True)
             elif decision != KEEP:
-                route_to_answer(message, decision)
+                choose_answer(message, decision)
         return messages
