@@ -17,6 +17,7 @@ from rasa.core.agent import Agent
 
 from nlu.question_words import QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
+from safety.red_flags import PREGNANCY_ENTITIES, RED_FLAG_ENTITY, URGENT_INTENT, entity_names
 
 # "...? how" / "... and how" / "..., also what": where a second question begins.
 QUESTION_BREAK = re.compile(
@@ -29,8 +30,7 @@ ASKS = re.compile(rf"\?|^\W*{QUESTION_WORD}\b", re.IGNORECASE)
 STORY_INTENTS = RETRIEVAL_INTENTS | {"greet", "thank"}
 # Read together, the parts may be urgent ("I'm 12 weeks pregnant. Is bleeding normal?"):
 # then nothing is split, and nothing is dropped from a story that names these.
-URGENT_INTENT = "urgent_symptom"
-URGENT_TERMS = {"red_flag", "pregnancy", "pregnancy_sign"}
+URGENT_TERMS = {RED_FLAG_ENTITY, *PREGNANCY_ENTITIES}
 STORY_TERMS = URGENT_TERMS | {"side_effect", "medication"}
 MAX_QUESTIONS = 2
 MIN_WORDS = 2
@@ -65,10 +65,6 @@ def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[
     if any(parse.get("intent", {}).get("name") not in STORY_INTENTS for parse in stories):
         return []
     return [part for part, _ in asked]
-
-
-def entity_names(parse: dict[str, Any]) -> set[str]:
-    return {entity.get("entity") for entity in parse.get("entities") or []}
 
 
 def may_be_separated(whole: dict[str, Any], drops_a_story: bool) -> bool:

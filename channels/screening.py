@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels.followups import parse_in_context
 from channels.questions import separate_questions
+from safety.red_flags import URGENT_INTENT
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ SORRY_REPLY = "Sorry, something went wrong on our side. Please try again, or cal
 # Said instead of silence while a conversation waits for staff (domain/safety.yml),
 # after the urgent guidance when the message describes an urgent symptom.
 WAITING_FOR_STAFF_RESPONSE = "utter_handoff_waiting"
-URGENT_INTENT = "urgent_symptom"
 URGENT_RESPONSE = "utter_urgent_symptom"
 # Marks the holding replies kept in the conversation (the staff console shows them).
 HOLDING_REPLY_KEY = "holding_reply"
