@@ -31,10 +31,11 @@ USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
 # Intents whose choice a named concern or medicine may correct ("stop" as in "do I stop
 # my Motrin?"; a booking request stays one).
 CORRECTABLE_INTENTS = {"faq", "not_covered", "nlu_fallback", "stop", "out_of_scope"}
-# Answers that already fit a question about a concern or a medicine.
+# Answers that already fit a question about a concern or a medicine. "Results vary" alone
+# does not: the concern's own answer says what the text says of it, then that results vary.
 TIMELINE_ANSWER = "not_covered/results_timeline"
 FITS_CONCERN = {USES_ANSWER, "faq/number_of_sessions", "faq/session_frequency", "faq/pain", "faq/side_effects",
-                "faq/results_vary", TIMELINE_ANSWER, "not_covered/cost", "not_covered/comparison"}
+                TIMELINE_ANSWER, "not_covered/cost", "not_covered/comparison"}
 # The timeline answer fits only a question of when ("does it help my cellulite?" is not).
 ASKS_WHEN = re.compile(r"\b(when|how (long|soon|quick|fast)|weeks?|months?|time|until|till|before i see)\b")
 FITS_MEDICATION = {MEDICATIONS_ANSWER, "faq/preparation"}

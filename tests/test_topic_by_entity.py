@@ -34,6 +34,7 @@ def parse(intent: str, answer: str, entity: str, text: str) -> dict[str, Any]:
         (parse("nlu_fallback", "faq/uses", "asked_concern", "his hairline is going. would it help?"), "faq/uses"),
         (parse("not_covered", "not_covered/results_timeline", "asked_concern", "would it change my cellulite?"),
          "faq/uses"),
+        (parse("faq", "faq/results_vary", "asked_concern", "does it work on dark spots?"), "faq/uses"),
         # A related topic stays: sessions for a concern, the timeline, the price.
         (parse("faq", "faq/number_of_sessions", "asked_concern", "how many sessions to help hair loss?"), None),
         (parse("not_covered", "not_covered/results_timeline", "asked_concern", "when will it help my fat?"), None),
