@@ -4,8 +4,8 @@ handed to the assistant one after the other, so both are answered.
 The assistant's NLU gives one intent per message. A message is split only where
 a question clearly starts again (after "?", or at "and"/"also" before a question
 word), and only when every part is a question the clinic text answers or
-declines, on different topics. Anything else, urgent messages included, goes to
-the assistant whole, as before.
+declines, or one only a provider can answer ("am I too old?"), on different
+topics. Anything else, urgent messages included, goes to the assistant whole.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from nlu.question_words import QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
 from safety.red_flags import PREGNANCY_ENTITIES, RED_FLAG_ENTITY, URGENT_INTENT, entity_names
 
-# "...? how" / "... and how" / "..., also what": where a second question begins.
+# "...? how" / "... and how" / "..., also what" / "... n does" (SMS): where a second question begins.
 QUESTION_BREAK = re.compile(
-    rf"(?<=\?)\s+|(?:,\s*|\s+)(?:and|also|plus|oh and)\s+(?={QUESTION_WORD}\b)|[.;]\s+(?={QUESTION_WORD}\b)",
+    rf"(?<=\?)\s+|(?:,\s*|\s+)(?:and|also|plus|oh and|n|&)\s+(?={QUESTION_WORD}\b)|[.;]\s+(?={QUESTION_WORD}\b)",
     re.IGNORECASE,
 )
-LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|&)\s+", re.IGNORECASE)
+LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|n|&)\s+", re.IGNORECASE)
 ASKS = re.compile(rf"\?|^\W*{QUESTION_WORD}\b", re.IGNORECASE)
 # What a story before a question may be taken for and still be left unanswered.
 STORY_INTENTS = RETRIEVAL_INTENTS | {"greet", "thank"}
@@ -32,6 +32,7 @@ STORY_INTENTS = RETRIEVAL_INTENTS | {"greet", "thank"}
 # then nothing is split, and nothing is dropped from a story that names these.
 URGENT_TERMS = {RED_FLAG_ENTITY, *PREGNANCY_ENTITIES}
 STORY_TERMS = URGENT_TERMS | {"side_effect", "medication"}
+CANDIDACY_INTENT = "ask_candidacy"
 MAX_QUESTIONS = 2
 MIN_WORDS = 2
 
@@ -44,8 +45,12 @@ def candidate_questions(text: str) -> list[str]:
 
 
 def answer_key(parse: dict[str, Any]) -> str | None:
-    """faq/pain for a question the clinic text answers or declines, else None."""
-    if parse.get("intent", {}).get("name") not in RETRIEVAL_INTENTS:
+    """faq/pain for a question the clinic text answers or declines, ask_candidacy for
+    one only a provider can answer ("am I too old for it?"), else None."""
+    intent = parse.get("intent", {}).get("name")
+    if intent == CANDIDACY_INTENT:
+        return intent
+    if intent not in RETRIEVAL_INTENTS:
         return None
     return chosen_answer(parse) or None
 

@@ -8,7 +8,7 @@ import re
 
 QUESTION_WORDS = frozenset({
     "what", "whats", "what's", "how", "does", "do", "can", "could", "is", "are", "will", "would",
-    "should", "why", "when", "which", "who", "any", "has", "have",
+    "should", "why", "when", "where", "which", "who", "any", "has", "have", "am",
     # SMS shorthand
     "wat", "wht", "hw", "cn", "cud", "wud", "shud", "r",
 })

@@ -17,6 +17,8 @@ from channels.questions import candidate_questions, separate_questions
         ("does it hurt and how many sessions do I need?", ["does it hurt", "how many sessions do I need?"]),
         ("what is it. how much does it cost?", ["what is it", "how much does it cost?"]),
         ("what is it? does it hurt? how much?", ["what is it?", "does it hurt?"]),
+        ("whats the price n does it hurt", ["whats the price", "does it hurt"]),
+        ("what's it used for and where did it come from?", ["what's it used for", "where did it come from?"]),
         ("is it safe", []),
         ("how long do the bruises and swelling last?", []),
         ("hi! what is mesotherapy?", []),
@@ -49,6 +51,12 @@ def separated(parses: dict[str, tuple[str, str | None]], text: str, *whole_entit
 def test_two_clinic_questions_on_different_topics_are_separated() -> None:
     parses = {"does it hurt?": ("faq", "faq/pain"), "how much is it": ("not_covered", "not_covered/cost")}
     assert separated(parses, "does it hurt? how much is it") == ["does it hurt?", "how much is it"]
+
+
+def test_a_question_for_a_provider_is_answered_beside_a_clinic_question() -> None:
+    parses = {"am I too old at 65?": ("ask_candidacy", None), "does it hurt much": ("faq", "faq/pain")}
+    text = "am I too old at 65? and does it hurt much"
+    assert separated(parses, text) == ["am I too old at 65?", "does it hurt much"]
 
 
 def test_a_story_before_a_question_is_read_not_answered() -> None:
