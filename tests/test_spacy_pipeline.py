@@ -64,6 +64,9 @@ def test_every_vocabulary_phrase_is_recognised_as_its_own_label(nlp: spacy.langu
         # Cellulitis is an infection, not the cosmetic concern.
         ("could this be cellulitis", {("red_flag", "infection_signs")}),
         ("the injection site won't stop bleeding", {("red_flag", "bleeding")}),
+        # A nerve hurt: weakness, or tingling that grows.
+        ("cant lift my arm since the injections", {("red_flag", "numbness"), ("body_area", "arms")}),
+        ("my thigh keeps tingling more every day", {("body_area", "thighs"), ("red_flag", "numbness")}),
     ],
 )
 def test_clinic_terms_in_patients_words(nlp: spacy.language.Language, text: str, expected: set) -> None:
