@@ -24,15 +24,16 @@ from tests.conversation_evaluation import (
 from tests.nlu_evaluation import PROJECT_ROOT, load_examples
 from tests.servers import Bot
 
-# Floors a little under the figures reached (README, "How well it answers"): intent +
-# retrieval 86.9%, 89.0% and 88.0% (held-out, final check, fresh check), complete 87.7%,
-# 93.2% and 87.1%, 25 of 28 follow-ups; false alarms 2.2% (3.3% after another training
-# run), 0.0% and 5.0% (2 of 40 on the fresh set), against a 3% target. Raise them as they
-# improve; recall stays 100%.
+# Floors under the figures reached (README, "How well it answers"): intent + retrieval
+# 91.9%, 86.4% and 94.0% (held-out, final check, fresh check), complete 91.4%, 90.7% and
+# 93.0%, 27 of 28 follow-ups; false alarms 1.1%, 0.0% and 5.0% (2 of 40 on the fresh set).
+# The held-out set holds the goal (90%); the later sets are smaller, so their
+# floors leave room for a training run's noise. Recall stays 100%.
+MIN_HELDOUT_ACCURACY = 0.90
 MIN_INTENT_ACCURACY = 0.84
 MIN_COMPLETE_ANSWERS = 0.84
 MIN_COMPLETE_FOLLOWUPS = 0.85
-MAX_FALSE_ALARMS = 0.04
+MAX_FALSE_ALARMS = 0.03
 MAX_FALSE_ALARMS_FRESH_CHECK = 0.05
 
 
@@ -88,8 +89,8 @@ def test_later_sets_questions_are_answered_completely(running: Assistant, path: 
 def test_heldout_questions_are_understood_and_answered_completely(running: Assistant) -> None:
     report = evaluate_answers(running)
     assert len(report.results) >= 300
-    assert report.intent_accuracy >= MIN_INTENT_ACCURACY, report.details()
-    assert report.complete_rate >= MIN_COMPLETE_ANSWERS, report.details()
+    assert report.intent_accuracy >= MIN_HELDOUT_ACCURACY, report.details()
+    assert report.complete_rate >= MIN_HELDOUT_ACCURACY, report.details()
 
 
 def test_followups_are_answered_in_context(running: Assistant) -> None:
