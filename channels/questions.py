@@ -15,17 +15,18 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
-from nlu.question_words import QUESTION_WORD
+from nlu.question_words import SECOND_QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
 from safety.red_flags import PREGNANCY_ENTITIES, RED_FLAG_ENTITY, URGENT_INTENT, entity_names
 
 # "...? how" / "... and how" / "..., also what" / "... n does" (SMS): where a second question begins.
 QUESTION_BREAK = re.compile(
-    rf"(?<=\?)\s+|(?:,\s*|\s+)(?:and|also|plus|oh and|n|&)\s+(?={QUESTION_WORD}\b)|[.;]\s+(?={QUESTION_WORD}\b)",
+    rf"(?<=\?)\s+|(?:,\s*|\s+)(?:and|also|plus|oh and|n|&)\s+(?={SECOND_QUESTION_WORD}\b)"
+    rf"|[.;]\s+(?={SECOND_QUESTION_WORD}\b)",
     re.IGNORECASE,
 )
 LEADING_JOINER = re.compile(r"^(?:and|also|plus|oh and|n|&)\s+", re.IGNORECASE)
-ASKS = re.compile(rf"\?|^\W*{QUESTION_WORD}\b", re.IGNORECASE)
+ASKS = re.compile(rf"\?|^\W*{SECOND_QUESTION_WORD}\b", re.IGNORECASE)
 # What a story before a question may be taken for and still be left unanswered.
 STORY_INTENTS = RETRIEVAL_INTENTS | {"greet", "thank"}
 # Read together, the parts may be urgent ("I'm 12 weeks pregnant. Is bleeding normal?"):

@@ -63,6 +63,10 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("faq", 1.0)], "red_flag", text="my husband had meso and his lips are swelling up, what should he do?"),
          ESCALATE),
         (parse([("faq", 1.0)], "red_flag", text="my son has hives all over after his injections?"), ESCALATE),
+        # "where" and "am" start reports of the patient's own body too, "I" or not.
+        (parse([("not_covered", 0.9)], "red_flag", text="where is ur clinic?? face swelling up fast"), ESCALATE),
+        (parse([("faq", 0.9)], "red_flag", text="where the needle went is red hot and spreading"), ESCALATE),
+        (parse([("ask_candidacy", 0.9)], "red_flag", text="am having trouble breathing after meso"), ESCALATE),
         # Without a red-flag term, a question about a named medicine or concern gets its answer...
         (parse([("stop", 0.5), ("urgent_symptom", 0.24)], "medication", text="do i have to stop my motrin"),
          "faq/medications"),
@@ -79,6 +83,7 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("urgent_symptom", 0.6)], "medication", text="took advil since my session and feel awful, ok?"),
          ESCALATE),
         (parse([("urgent_symptom", 0.85)], "asked_concern", text="my hair is falling out in clumps"), ESCALATE),
+        (parse([("urgent_symptom", 0.3)], "medication", text="am on eliquis n bruising everywhere"), ESCALATE),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
