@@ -65,15 +65,19 @@ def test_every_vocabulary_phrase_is_recognised_as_its_own_label(nlp: spacy.langu
         ("could this be cellulitis", {("red_flag", "infection_signs")}),
         ("the injection site won't stop bleeding", {("red_flag", "bleeding")}),
         # A nerve hurt: weakness, or tingling that grows.
-        ("cant lift my arm since the injections", {("red_flag", "numbness"), ("body_area", "arms")}),
+        ("cant lift my arm since the injections", {("red_flag", "numbness")}),
         ("my thigh keeps tingling more every day", {("body_area", "thighs"), ("red_flag", "numbness")}),
+        ("i cant lift my foot properly", {("red_flag", "numbness")}),
     ],
 )
 def test_clinic_terms_in_patients_words(nlp: spacy.language.Language, text: str, expected: set) -> None:
     assert entities(nlp, text) == expected
 
 
-@pytest.mark.parametrize("text", ["I am free on the weekend? I'll get back to you", "is there a risk of infection"])
+@pytest.mark.parametrize("text", [
+    "I am free on the weekend? I'll get back to you", "is there a risk of infection",
+    "i can't move my appointment, can i still come?",
+])
 def test_ordinary_words_are_not_mistaken_for_terms(nlp: spacy.language.Language, text: str) -> None:
     found = entities(nlp, text)
     assert not {label for label, _ in found} & {"time_of_day", "body_area", "red_flag"}
