@@ -1,25 +1,17 @@
-"""RetrievalIntentAligner: the intent agrees with the answer the ResponseSelector chose.
+"""The answer chosen for a retrieval intent (`faq/pain`), read and set in one place.
 
-DIET decides between `faq` (the clinic text answers) and `not_covered` (it does
-not), and the ResponseSelector, trained on both, picks the answer. When they
-disagree ("does this work on belly fat?": not_covered, but the answer picked is
-faq/uses), the rules would frame the answer wrongly: a clinic answer without the
-disclaimer, or "not covered" followed by the disclaimer instead of the consult
-offer. The ResponseSelector sees the answers' own text, so its choice decides.
-
-Reading and setting that choice is done here for everything that needs it: the
-safety component, the channels' two-question and follow-up handling.
+The classifier (nlu/embedding_classifier.py) reports its answer in the shape of
+Rasa's ResponseSelector, which `utter_faq` and `utter_not_covered` read. Whatever
+else decides an answer (the safety check, a named topic, a follow-up in context)
+sets it here, so the intent and the answer always agree.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
-
-from nlu.component import ConfiguredComponent
 
 RETRIEVAL_INTENTS = {"faq", "not_covered"}
 RESPONSE_SELECTOR = "response_selector"
@@ -47,11 +39,17 @@ def chosen_answer(parsed: Parsed) -> str:
     return (selected.get("response") or {}).get("intent_response_key") or ""
 
 
+def answer_prediction(answer: str, confidence: float) -> dict[str, Any]:
+    """What `utter_faq` / `utter_not_covered` read: the answer and its response's name."""
+    return {"intent_response_key": answer, "utter_action": f"utter_{answer}", "confidence": confidence,
+            "responses": []}
+
+
 def answer_choice(parsed: Parsed, answer: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(intent, response selector output) that make `answer` the chosen answer."""
     selectors = dict(parsed.get(RESPONSE_SELECTOR) or {})
     key = selector_key(selectors)
-    prediction = {"intent_response_key": answer, "utter_action": f"utter_{answer}", "confidence": 1.0, "responses": []}
+    prediction = answer_prediction(answer, 1.0)
     selectors[key] = {**selectors.get(key, {}), "response": prediction}
     intent = {"name": answer.split("/")[0], "confidence": 1.0, "full_retrieval_intent_name": answer}
     return intent, selectors
@@ -62,14 +60,3 @@ def choose_answer(message: Message, answer: str) -> None:
     intent, selectors = answer_choice(message, answer)
     message.set(INTENT, intent, add_to_output=True)
     message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RetrievalIntentAligner(ConfiguredComponent):
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            intent = message.get(INTENT) or {}
-            answer_intent = chosen_answer(message).split("/")[0]
-            if intent.get("name") in RETRIEVAL_INTENTS and answer_intent in RETRIEVAL_INTENTS - {intent["name"]}:
-                message.set(INTENT, {**intent, "name": answer_intent}, add_to_output=True)
-        return messages

@@ -29,10 +29,16 @@ replacement against the behaviour of the code it replaces.
   deprecations that are UserWarnings too (pyparsing's, raised when pkg_resources
   and matplotlib load) were printed although the Makefile ignores
   DeprecationWarning. Rasa's filters now come after the interpreter's.
+- MessageProcessor.parse_message: Rasa runs the NLU graph on the event loop, so
+  while one message is embedded (nlu/sentence_encoder.py) no other conversation
+  moves. The graph now runs in a worker thread; the encoder's C engine releases
+  the GIL, so two cores embed two conversations at once. Rasa's debug line with
+  the message's text and entities is not logged (it is health information).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import warnings
 from typing import Any
@@ -43,9 +49,12 @@ import rasa
 import rasa.utils.common
 import tensorflow as tf
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
 from rasa.core.policies.policy import Policy
+from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
@@ -57,6 +66,7 @@ REPLACED = (
     (engineio.base_server.BaseServer, "_cors_headers"),
     (RasaModel, "load"),
     (rasa.utils.common, "_filter_warnings"),
+    (MessageProcessor, "parse_message"),
 )
 # Not replaced process-wide, but overridden by subclasses (stores/tracker_store.py,
 # policies/rules_first_ted.py): a rename in Rasa would silently bypass them.
@@ -65,6 +75,9 @@ RELIED_ON = (
     (SQLTrackerStore, "_event_query"),
     (SQLTrackerStore, "_additional_events"),
     (Policy, "_default_predictions"),
+    (MessageProcessor, "_parse_message_with_graph"),
+    (MessageProcessor, "_update_full_retrieval_intent"),
+    (MessageProcessor, "_check_for_unseen_features"),
 )
 RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
 RASA_LOAD_TF_MODEL = RasaModel.load.__func__
@@ -141,6 +154,23 @@ def filter_warnings_behind_interpreter_options(log_level: int | None, warn_only_
     warnings.filters[:] = already_set + added_by_rasa
 
 
+async def parse_message_in_a_worker_thread(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: DialogueStateTracker | None = None,
+    only_output_properties: bool = True,
+) -> dict[str, Any]:
+    """Rasa's `MessageProcessor.parse_message`, with the NLU graph run off the event loop."""
+    if self.http_interpreter:
+        parse_data = await self.http_interpreter.parse(message)
+    else:
+        tracker = tracker or DialogueStateTracker.from_events(message.sender_id, [])
+        parse_data = await asyncio.to_thread(self._parse_message_with_graph, message, tracker, only_output_properties)
+    self._update_full_retrieval_intent(parse_data)
+    self._check_for_unseen_features(parse_data)
+    return parse_data
+
+
 def check_supported(version: str = rasa.__version__) -> None:
     if version != PINNED_RASA_VERSION:
         raise UnsupportedRasa(
@@ -159,3 +189,4 @@ def install() -> None:
     engineio.base_server.BaseServer._cors_headers = no_engineio_cors_headers  # type: ignore[method-assign]
     RasaModel.load = classmethod(load_tf_model_for_prediction)  # type: ignore[method-assign,assignment]
     rasa.utils.common._filter_warnings = filter_warnings_behind_interpreter_options
+    MessageProcessor.parse_message = parse_message_in_a_worker_thread  # type: ignore[method-assign]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -86,7 +87,7 @@ def test_rasas_warning_filters_keep_the_interpreters_options_first() -> None:
     assert [str(warning.message) for warning in shown] == ["a plain UserWarning"]  # Rasa's "once" still holds
 
 
-# Questions, a booking, a red flag, Spanish and noise: DIET, the ResponseSelector and TED all decide.
+# Questions, a booking, a red flag, Spanish and noise: the classifier and TED both decide.
 CONVERSATION = [
     "how many sessions will I need?", "what are the risks", "does it hurt", "cost?", "I want to book",
     "my face is swollen and I have a fever", "tengo fiebre", "asdfgh", "thanks, bye",
@@ -128,13 +129,31 @@ def test_tf_models_load_for_prediction_with_rasas_weights_and_decisions(trained_
     rasa_agent, rasa_models = load_recording_models(trained_model, rasa_patches.RASA_LOAD_TF_MODEL)
     fast_agent, fast_models = load_recording_models(trained_model, rasa_patches.load_tf_model_for_prediction)
     assert [type(model) for model in fast_models] == [type(model) for model in rasa_models]
-    assert len(fast_models) >= 3  # DIET, ResponseSelector, TED
+    assert fast_models  # TED
     for fast, reference in zip(fast_models, rasa_models, strict=True):
         reference_weights = model_weights(reference)
         assert model_weights(fast).keys() == reference_weights.keys()
         for path, variable in model_weights(fast).items():
             assert np.array_equal(variable.numpy(), reference_weights[path].numpy()), path
     assert conversation_decisions(fast_agent) == conversation_decisions(rasa_agent)
+
+
+def test_messages_are_parsed_off_the_event_loop(agent: Agent, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed_in: list[int] = []
+    parse_with_graph = agent.processor._parse_message_with_graph
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        parsed_in.append(threading.get_ident())
+        return parse_with_graph(*args, **kwargs)
+
+    monkeypatch.setattr(agent.processor, "_parse_message_with_graph", recording)
+
+    async def parse() -> tuple[int, dict[str, Any]]:
+        return threading.get_ident(), await agent.parse_message("does it hurt?")
+
+    loop_thread, parse_data = asyncio.run(parse())
+    assert parsed_in and parsed_in[0] != loop_thread
+    assert parse_data["intent"]["name"] == "faq"
 
 
 def test_another_rasa_version_is_refused() -> None:
