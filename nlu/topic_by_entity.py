@@ -1,4 +1,4 @@
-"""EntityTopicRouter: a question about a named concern or medicine gets that topic's answer.
+"""A question about a named concern or medicine gets that topic's answer (nlu/interpretation.py).
 
 The classifier learned topics from our own phrasing; the EntityRuler's vocabulary
 (spacy_pipeline/vocabulary.yml) knows patients' words for concerns ("thinning
@@ -9,7 +9,7 @@ and the classifier chose an unrelated answer or none, the entity decides:
   says what the clinic text says of that concern (slot `asked_concern`);
 - a question naming a medicine -> faq/medications (what to stop, how long before).
 
-It runs after the safety check and never touches an urgent message, a booking
+It is applied after the safety check and never touches an urgent message, a booking
 request or answer (`request_consult`, `inform`) or a candidacy question, and it leaves an answer on a related
 topic alone ("how many sessions for hair loss?" stays about sessions).
 """
@@ -19,13 +19,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
-from nlu.component import ConfiguredComponent
 from nlu.question_words import QUESTION_WORD
-from nlu.retrieval import RETRIEVAL_INTENTS, choose_answer, chosen_answer
+from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
 
 USES_ANSWER, MEDICATIONS_ANSWER = "faq/uses", "faq/medications"
 # Intents whose choice a named concern or medicine may correct ("stop" as in "do I stop
@@ -90,13 +87,3 @@ def topic_for(message_data: dict[str, Any]) -> str | None:
         return None
     answered = intent in RETRIEVAL_INTENTS and fits(chosen_answer(message_data), topic, message_data.get(TEXT) or "")
     return None if answered else topic
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EntityTopicRouter(ConfiguredComponent):
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            answer = topic_for(message.as_dict())
-            if answer:
-                choose_answer(message, answer)
-        return messages

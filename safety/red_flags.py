@@ -1,8 +1,10 @@
-"""RedFlagEscalator: a Rasa NLU component that favours recall on urgent symptoms.
+"""The safety decision: recall first on urgent symptoms (nlu/interpretation.py applies it).
 
-It runs after the intent classifier and FallbackClassifier and decides, for
-every message:
+It is taken after the intent classifier and FallbackClassifier, before anything
+else may change what a message means, for every message:
 
+0. A product swallowed or put in the eyes (a `poisoning` term) -> `urgent_symptom`,
+   whatever else the message says; its guidance names Poison Control.
 1. A red-flag term found by the spaCy EntityRuler (spacy_pipeline/vocabulary.yml),
    or pregnancy together with bleeding or cramps anywhere in the message
    -> `urgent_symptom`, whatever the classifier thought; except (4).
@@ -24,6 +26,9 @@ every message:
    named medicine ("do I have to stop my Motrin?") is answered, not escalated,
    when the classifier only leans towards urgent (below 0.5) and it speaks neither
    of now ("still", "since") nor of a treatment already had ("after my session").
+6. A red flag from the patient's past, asked as a candidacy question ("I had hives
+   from an antibiotic years ago, can I still have it?"), is a candidacy question:
+   only a provider can answer it. Anything said of now keeps it urgent.
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
@@ -33,17 +38,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
-from nlu.component import ConfiguredComponent
 from nlu.question_words import QUESTION_WORDS
-from nlu.retrieval import choose_answer
 from nlu.topic_by_entity import named_topic
 
 URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
+POISONING_ENTITY = "poisoning"
+CANDIDACY_INTENT = "ask_candidacy"
 SIDE_EFFECT_ENTITY = "side_effect"
 PREGNANCY_ENTITIES = {"pregnancy", "pregnancy_sign"}
 SIDE_EFFECTS_ANSWER = "faq/side_effects"
@@ -75,10 +78,23 @@ SOMEONE_ELSE = re.compile(
     r"|coworker|neighbou?r|daughter|son)s? (said|says|told me|thinks|reckons|heard|read)\b"
 )
 
+# A red flag from the patient's past, asked as whether they may still have the treatment
+# (the classifier leaning below TREATMENT_QUESTION_MAX_URGENT to urgent).
+PAST_HISTORY = re.compile(
+    r"\b(\d+|a few|few|some|many|several|two|three|ten) (years?|yrs?|months?) ago\b|\b(years|ages|a long time) ago\b"
+    r"|\b(as a (kid|child|teen\w*|baby)|when i was (a |little|young|younger|small|\d+)\w*|in the past|history of"
+    r"|once had|used to (get|have)|last year|back in \d{4}|in \d{4}|as a teenager|in my (twenties|teens|20s|30s))\b"
+)
+ASKS_TO_HAVE_IT = re.compile(
+    r"\b((can|could|may|should) i (still |safely )?(have|get|do|try)|am i (still )?(ok|okay|able|allowed|a candidate"
+    r"|suitable|a good candidate)|is it (still )?(safe|ok|okay) for me|would i be able|does (that|this) (mean|rule)"
+    r"|rule me out|still (have|get) (it|meso\w*|the treatment)|be a (good )?candidate|stop me from)\b"
+)
+
 # Above this, the classifier's doubt outweighs a named concern or medicine.
 TREATMENT_QUESTION_MAX_URGENT = 0.5
 # A decision is to escalate, to keep the classifier's choice, or the answer to give instead.
-ESCALATE, KEEP = "escalate", "keep"
+ESCALATE, KEEP, CANDIDACY = "escalate", "keep", "candidacy"
 GENERAL_QUESTION, HYPOTHETICAL_QUESTION = "general", "hypothetical"
 
 
@@ -121,6 +137,24 @@ def treatment_question_topic(message_data: dict[str, Any], urgent_confidence: fl
     return named_topic(message_data)
 
 
+# "my lips are swelling", "it's getting": something happening as the patient writes.
+HAPPENING = re.compile(r"\b(is|are|am|i'm|im|it's|its|keeps?|been) \w+ing\b")
+
+
+def past_history_candidacy(message_data: dict[str, Any]) -> bool:
+    """A red flag of the patient's past, asked as whether they may have the treatment, with
+    nothing said of now and a classifier that does not lean towards urgent."""
+    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
+    leans_urgent = urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT
+    if leans_urgent or entity_names(message_data) >= PREGNANCY_ENTITIES:
+        return False
+    if not (PAST_HISTORY.search(lowered) and ASKS_TO_HAVE_IT.search(lowered)):
+        return False
+    # "can I still have it" asks of the future; anything else said of now stays urgent.
+    rest = ASKS_TO_HAVE_IT.sub(" ", lowered)
+    return not (PRESENT.search(rest) or HAPPENING.search(rest))
+
+
 def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
     intent = message_data.get(INTENT) or {}
     return intent.get("name") in QUESTION_INTENTS and float(intent.get("confidence", 0.0)) >= confidence
@@ -130,7 +164,11 @@ def safety_decision(
     message_data: dict[str, Any], min_urgent: float, ordinary_side_effect: float, general_question: float
 ) -> str:
     names = entity_names(message_data)
+    if POISONING_ENTITY in names:
+        return ESCALATE
     if RED_FLAG_ENTITY in names or names >= PREGNANCY_ENTITIES:
+        if past_history_candidacy(message_data):
+            return CANDIDACY
         kind = question_kind(message_data.get(TEXT) or "")
         if kind and classified_as_question(message_data, general_question):
             return KEEP
@@ -146,33 +184,3 @@ def safety_decision(
     if SIDE_EFFECT_ENTITY in names and (confidence < ordinary_side_effect or improving):
         return SIDE_EFFECTS_ANSWER
     return ESCALATE
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagEscalator(ConfiguredComponent):
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {
-            "min_urgent_confidence": 0.2,
-            "ordinary_side_effect_confidence": 0.8,
-            "general_question_confidence": 0.6,
-        }
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__(config)
-        self._min_urgent = float(config["min_urgent_confidence"])
-        self._ordinary_side_effect = float(config["ordinary_side_effect_confidence"])
-        self._general_question = float(config["general_question_confidence"])
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            if not message.get(INTENT):
-                continue
-            decision = safety_decision(
-                message.as_dict(), self._min_urgent, self._ordinary_side_effect, self._general_question
-            )
-            if decision == ESCALATE:
-                message.set(INTENT, {"name": URGENT_INTENT, "confidence": 1.0}, add_to_output=True)
-            elif decision != KEEP:
-                choose_answer(message, decision)
-        return messages

@@ -1,13 +1,12 @@
-"""The red-flag escalation rules, without a model."""
+"""The safety decision, without a model (nlu/interpretation.py applies it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from rasa.shared.nlu.training_data.message import Message
 
-from safety.red_flags import ESCALATE, KEEP, SIDE_EFFECTS_ANSWER, RedFlagEscalator, safety_decision
+from safety.red_flags import CANDIDACY, ESCALATE, KEEP, SIDE_EFFECTS_ANSWER, safety_decision
 
 
 def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> dict[str, Any]:
@@ -84,18 +83,23 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
          ESCALATE),
         (parse([("urgent_symptom", 0.85)], "asked_concern", text="my hair is falling out in clumps"), ESCALATE),
         (parse([("urgent_symptom", 0.3)], "medication", text="am on eliquis n bruising everywhere"), ESCALATE),
+        # A product swallowed or in the eyes is urgent, even asked as a question.
+        (parse([("faq", 0.95)], "poisoning", text="my toddler swallowed some numbing cream, is that bad?"), ESCALATE),
+        (parse([("ask_candidacy", 0.9)], "poisoning", text="what if the serum gets in my eyes?"), ESCALATE),
+        # A red flag of the past, asked as candidacy, is for a provider to weigh...
+        (parse([("ask_candidacy", 0.8), ("urgent_symptom", 0.2)], "red_flag",
+               text="I had hives from an antibiotic years ago, can I still have it?"), CANDIDACY),
+        (parse([("ask_candidacy", 0.7)], "red_flag",
+               text="i had an allergic reaction to penicillin as a kid, am i ok to get mesotherapy"), CANDIDACY),
+        # ...but not with anything of now, with pregnancy signs, or when the classifier leans urgent.
+        (parse([("ask_candidacy", 0.8)], "red_flag",
+               text="had hives years ago and my lips are swelling, can I still have it?"), ESCALATE),
+        (parse([("ask_candidacy", 0.8)], "red_flag",
+               text="had a rash years ago and now my face is swollen, can I still have it"), ESCALATE),
+        (parse([("ask_candidacy", 0.8)], "red_flag", "pregnancy", "pregnancy_sign",
+               text="I'm pregnant and had bleeding years ago, can I still have it?"), ESCALATE),
+        (parse([("urgent_symptom", 0.6)], "red_flag", text="I had a fever years ago, can I still have it?"), ESCALATE),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
     assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.8, general_question=0.6) == expected
-
-
-def test_component_relabels_messages() -> None:
-    component = RedFlagEscalator(RedFlagEscalator.get_default_config())
-    urgent = Message(data={"text": "pus", **parse([("faq", 0.9)], "red_flag")})
-    mild = Message(data={"text": "a bit red", **parse([("urgent_symptom", 0.5)], "side_effect"),
-                         "response_selector": {"all_retrieval_intents": ["faq"], "default": {"ranking": []}}})
-    component.process([urgent, mild])
-    assert urgent.get("intent")["name"] == "urgent_symptom"
-    assert mild.get("intent")["name"] == "faq"
-    assert mild.get("response_selector")["default"]["response"]["utter_action"] == "utter_faq/side_effects"

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.shared.nlu.training_data.message import Message
 
-from nlu.retrieval import chosen_answer
-from nlu.topic_by_entity import EntityTopicRouter, topic_for
+from nlu.topic_by_entity import topic_for
 
 
 def parse(intent: str, answer: str, entity: str, text: str) -> dict[str, Any]:
@@ -53,10 +51,3 @@ def parse(intent: str, answer: str, entity: str, text: str) -> dict[str, Any]:
 )
 def test_topic(data: dict[str, Any], expected: str | None) -> None:
     assert topic_for(data) == expected
-
-
-def test_router_sets_the_answer() -> None:
-    message = Message(data=parse("faq", "faq/how_it_works", "asked_concern", "does meso work for hair loss"))
-    EntityTopicRouter({}).process([message])
-    assert message.get("intent")["name"] == "faq"
-    assert chosen_answer(message) == "faq/uses"

@@ -1,0 +1,119 @@
+"""Interpreter: what a message means, decided once after the classifier, with the rule that decided.
+
+The classifier (nlu/embedding_classifier.py) proposes an intent and an answer.
+This one step then applies, in order, every rule that may change that meaning,
+and records which one decided in the parse data (`decided_by`), so staff and tests
+can see why an answer was given:
+
+1. safety (safety/red_flags.py): urgent guidance, the side-effects answer, a named
+   topic's answer, or a candidacy question. It comes first and depends on no other
+   rule, so no topic routing can ever hide an urgent message.
+2. language (safety/language.py): a Spanish message that is not urgent is answered
+   with where to get help in Spanish.
+3. a request for a person anywhere in the message reaches staff ("my name is Grace,
+   I have a question about my appointment, can I talk to a real person please?").
+4. a named concern or medicine (nlu/topic_by_entity.py) picks its topic's answer.
+
+Otherwise the classifier decided ("classifier"), or Rasa's FallbackClassifier did
+("fallback").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.component import ConfiguredComponent
+from nlu.retrieval import choose_answer
+from nlu.topic_by_entity import topic_for
+from safety import language, red_flags
+
+DECIDED_BY = "decided_by"
+URGENT_KIND_ENTITY = "urgent_kind"
+REQUEST_HUMAN_INTENT = "request_human"
+OTHER_LANGUAGE_INTENT = language.OTHER_LANGUAGE_INTENT
+# "can I talk to a real person", "put me through to someone at the clinic", "is there a human".
+ASKS_FOR_A_PERSON = re.compile(
+    r"\b((talk|speak|chat|get through|be put through|put me through) (to|with) (a |an |the )?(real |actual |live )?"
+    r"(person|human|someone|somebody|staff|nurse|receptionist|member of (the )?(staff|team)|team member|people)"
+    r"|(a|an) (real|actual|live) (person|human)|is there (a|an) (human|person)|real human|human being"
+    r"|someone (from|at) (the )?(clinic|office|team)|(have|can) someone call me)\b"
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    return bool(ASKS_FOR_A_PERSON.search(text.lower().replace("’", "'")))
+
+
+def entity(name: str, value: str) -> dict[str, Any]:
+    return {"entity": name, "value": value, "start": 0, "end": 0, "extractor": "Interpreter"}
+
+
+def set_intent(message: Message, name: str) -> None:
+    message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+
+
+def add_entity(message: Message, name: str, value: str) -> None:
+    message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity(name, value)], add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class Interpreter(ConfiguredComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "min_urgent_confidence": 0.2,
+            "ordinary_side_effect_confidence": 0.8,
+            "general_question_confidence": 0.6,
+            **language.DEFAULT_CONFIG,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__({**self.get_default_config(), **config})
+        self._detector = language.english_or_spanish()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if message.get(INTENT) and not (message.get(TEXT) or "").startswith("/"):
+                message.set(DECIDED_BY, self.interpret(message), add_to_output=True)
+        return messages
+
+    def interpret(self, message: Message) -> str:
+        """Apply the rules in order to `message`; the name of the one that decided."""
+        decided_by = "fallback" if message.get(INTENT)["name"] == "nlu_fallback" else "classifier"
+        safety = red_flags.safety_decision(
+            message.as_dict(),
+            self._config["min_urgent_confidence"],
+            self._config["ordinary_side_effect_confidence"],
+            self._config["general_question_confidence"],
+        )
+        if safety == red_flags.ESCALATE:
+            set_intent(message, red_flags.URGENT_INTENT)
+            poisoned = red_flags.POISONING_ENTITY in red_flags.entity_names(message.as_dict())
+            add_entity(message, URGENT_KIND_ENTITY, "poisoning" if poisoned else "symptom")
+            decided_by = "safety: urgent"
+        elif safety == red_flags.CANDIDACY:
+            set_intent(message, red_flags.CANDIDACY_INTENT)
+            decided_by = "safety: a past red flag asked as candidacy"
+        elif safety != red_flags.KEEP:
+            choose_answer(message, safety)
+            decided_by = f"safety: {safety}"
+        code = language.language_of(self._detector, message.get(TEXT) or "", message.get(ENTITIES) or [],
+                                     self._config)
+        add_entity(message, language.LANGUAGE_ENTITY, code)
+        if message.get(INTENT)["name"] == red_flags.URGENT_INTENT:
+            return decided_by
+        if code == "es":
+            set_intent(message, OTHER_LANGUAGE_INTENT)
+            return "language: es"
+        if asks_for_a_person(message.get(TEXT) or ""):
+            set_intent(message, REQUEST_HUMAN_INTENT)
+            return "a person asked for"
+        if safety == red_flags.KEEP and (answer := topic_for(message.as_dict())):
+            choose_answer(message, answer)
+            return "named topic"
+        return decided_by
