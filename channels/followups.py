@@ -104,8 +104,11 @@ def might_follow_up(text: str) -> bool:
     return len(lowered.split()) <= MAX_WORDS and any(follow_up.cue.search(lowered) for follow_up in FOLLOW_UPS)
 
 
-async def parse_in_context(agent: Agent, sender_id: str, text: str) -> dict[str, Any] | None:
-    """The parse of a follow-up read in context, or None to let the assistant parse it alone."""
+async def parse_in_context(
+    agent: Agent, sender_id: str, text: str, parse: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The parse of a follow-up read in context, or None when it is none (then `parse`,
+    when given, stands, or the assistant parses the message alone)."""
     if not might_follow_up(text):
         return None
     tracker = await agent.tracker_store.retrieve(sender_id)
@@ -113,6 +116,6 @@ async def parse_in_context(agent: Agent, sender_id: str, text: str) -> dict[str,
     previous = last_answer(event.as_dict() for event in reversed(tracker.events)) if tracker else None
     if previous is None:
         return None
-    parse = await agent.parse_message(text)
+    parse = parse or await agent.parse_message(text)
     follow_up = follow_up_for(text, previous, parse)
     return as_answer(parse, follow_up.answer) if follow_up else parse

@@ -1,20 +1,27 @@
-"""Two questions in one message ("does it hurt? and how many sessions?") are
-handed to the assistant one after the other, so both are answered.
+"""Several questions in one message ("does it hurt? and how many sessions?") are
+handed to the assistant one after the other, so each is answered.
 
 The assistant's NLU gives one intent per message. A message is split only where
 a question clearly starts again (after "?", or at "and"/"also" before a question
 word), and only when every part is a question the clinic text answers or
-declines, or one only a provider can answer ("am I too old?"), on different
-topics. Anything else, urgent messages included, goes to the assistant whole.
+declines, or one only a provider can answer ("am I too old?"). A part that only
+follows up the one before ("what are the side effects and how long do they
+last?") is read in its context (channels/followups.py), and a topic asked twice
+is answered once. Anything else, urgent messages included, goes to the assistant
+whole. At most MAX_QUESTIONS are answered; the reply says so when there were more.
+
+Each part is parsed once, and the assistant is handed that parse with it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.agent import Agent
 
+from channels.followups import as_answer, follow_up_for
 from nlu.question_words import SECOND_QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
 from safety.red_flags import PREGNANCY_ENTITIES, RED_FLAG_ENTITY, URGENT_INTENT, entity_names
@@ -34,15 +41,27 @@ STORY_INTENTS = RETRIEVAL_INTENTS | {"greet", "thank"}
 URGENT_TERMS = {RED_FLAG_ENTITY, *PREGNANCY_ENTITIES}
 STORY_TERMS = URGENT_TERMS | {"side_effect", "medication"}
 CANDIDACY_INTENT = "ask_candidacy"
-MAX_QUESTIONS = 2
+MAX_QUESTIONS = 4
 MIN_WORDS = 2
 
 
+@dataclass(frozen=True)
+class Question:
+    text: str
+    parse: dict[str, Any] | None = None  # None: the assistant parses it
+
+
+@dataclass(frozen=True)
+class Separation:
+    questions: list[Question]
+    left_out: int = 0  # questions past MAX_QUESTIONS, not answered
+
+
 def candidate_questions(text: str) -> list[str]:
-    """The message's parts in order, at most two, or [] when it holds one."""
+    """The message's parts in order, or [] when it holds one."""
     parts = [LEADING_JOINER.sub("", part.strip()) for part in QUESTION_BREAK.split(text)]
     parts = [part for part in parts if len(part.split()) >= MIN_WORDS]
-    return parts[:MAX_QUESTIONS] if len(parts) > 1 else []
+    return parts if len(parts) > 1 else []
 
 
 def answer_key(parse: dict[str, Any]) -> str | None:
@@ -56,21 +75,34 @@ def answer_key(parse: dict[str, Any]) -> str | None:
     return chosen_answer(parse) or None
 
 
-def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[str]:
-    """The parts to hand over one by one, or [] to hand the message over whole.
+def in_context(part: str, parse: dict[str, Any], previous: str | None) -> dict[str, Any]:
+    """The part's parse, read as a follow-up of the part before it where it is one."""
+    follow_up = follow_up_for(part, previous, parse)
+    return as_answer(parse, follow_up.answer) if follow_up else parse
 
-    Every part that asks must be a clinic question, on different topics. A story
-    before a question ("my friend keeps on about meso. what is it?") is read, not
-    answered, when it is small talk or about the treatment; anything else in it (an
-    urgent symptom, a booking, a name) keeps the message whole."""
-    asked = [(part, answer_key(parse)) for part, parse in zip(parts, parses, strict=True) if ASKS.search(part)]
-    keys = [key for _, key in asked]
-    if not asked or None in keys or len(set(keys)) < len(keys):
-        return []
-    stories = [parse for part, parse in zip(parts, parses, strict=True) if not ASKS.search(part)]
-    if any(parse.get("intent", {}).get("name") not in STORY_INTENTS for parse in stories):
-        return []
-    return [part for part, _ in asked]
+
+def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[Question]:
+    """The questions to hand over one by one (each topic once), or [] to hand the message over whole.
+
+    Every part that asks must be a clinic question. A story before a question ("my
+    friend keeps on about meso. what is it?") is read, not answered, when it is small
+    talk or about the treatment; anything else in it (an urgent symptom, a booking, a
+    name) keeps the message whole."""
+    questions: list[Question] = []
+    keys: list[str | None] = []
+    for part, parse in zip(parts, parses, strict=True):
+        if not ASKS.search(part):
+            if parse.get("intent", {}).get("name") not in STORY_INTENTS:
+                return []
+            continue
+        read = in_context(part, parse, keys[-1] if keys else None)
+        key = answer_key(read)
+        if key is None:
+            return []
+        if key not in keys:
+            questions.append(Question(part, read))
+        keys.append(key)
+    return questions
 
 
 def may_be_separated(whole: dict[str, Any], drops_a_story: bool) -> bool:
@@ -80,11 +112,18 @@ def may_be_separated(whole: dict[str, Any], drops_a_story: bool) -> bool:
     return not entity_names(whole) & (STORY_TERMS if drops_a_story else URGENT_TERMS)
 
 
-async def separate_questions(agent: Agent, text: str) -> list[str]:
-    """The questions to hand over one by one, or [text] to hand over whole."""
+async def separate_questions(agent: Agent, text: str) -> Separation:
+    """The questions to hand over one by one, or the whole message as one."""
     parts = candidate_questions(text)
-    parses = [await agent.parse_message(part) for part in parts]
-    questions = questions_to_answer(parts, parses)
-    if not questions or not may_be_separated(await agent.parse_message(text), len(questions) < len(parts)):
-        return [text]
-    return questions
+    if not parts:
+        return Separation([Question(text)])
+    answered, rest = parts[:MAX_QUESTIONS], parts[MAX_QUESTIONS:]
+    parses = [await agent.parse_message(part) for part in answered]
+    whole = await agent.parse_message(text)
+    questions = questions_to_answer(answered, parses)
+    if not questions or not may_be_separated(whole, len(questions) < len(answered)):
+        return Separation([Question(text, whole)])
+    left_out = sum(1 for part in rest if ASKS.search(part))
+    if len(questions) == 1:  # one question, read without the story or repeat around it
+        return Separation([Question(text, questions[0].parse)], left_out)
+    return Separation(questions, left_out)

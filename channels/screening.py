@@ -8,20 +8,21 @@ import json
 import logging
 import math
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, ConversationPaused, Event
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.followups import parse_in_context
-from channels.questions import separate_questions
+from channels.questions import MAX_QUESTIONS, separate_questions
 from safety.red_flags import URGENT_INTENT
+from stores.message_marks import HOLDING_REPLY_KEY, STAFF_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ SORRY_REPLY = "Sorry, something went wrong on our side. Please try again, or cal
 # after the urgent guidance when the message describes an urgent symptom.
 WAITING_FOR_STAFF_RESPONSE = "utter_handoff_waiting"
 URGENT_RESPONSE = "utter_urgent_symptom"
-# Marks the holding replies kept in the conversation (the staff console shows them).
-HOLDING_REPLY_KEY = "holding_reply"
+# After the first MAX_QUESTIONS of a message with more (domain/core.yml).
+MORE_QUESTIONS_RESPONSE = "utter_more_questions_than_answered"
 # The assistant's work runs on one event loop. With every message in flight at
 # once, each slice of one message's work waits behind slices of all the others,
 # so a busy moment stretches every reply. A few at a time, the rest in arrival
@@ -131,7 +132,7 @@ async def send_waiting_reply(agent: Agent, message: UserMessage) -> None:
     tracker = await agent.tracker_store.retrieve(message.sender_id)
     if tracker is None or not tracker.is_paused():
         return
-    responses = [WAITING_FOR_STAFF_RESPONSE]
+    responses = [WAITING_FOR_STAFF_RESPONSE] if holding_reply_due(tracker.events) else []
     if tracker.latest_message and tracker.latest_message.intent.get("name") == URGENT_INTENT:
         responses.insert(0, URGENT_RESPONSE)
     sent = []
@@ -141,6 +142,20 @@ async def send_waiting_reply(agent: Agent, message: UserMessage) -> None:
             sent.append(dict(reply))  # sending takes the text out of the reply
             await message.output_channel.send_response(message.sender_id, reply)
     await keep_in_conversation(agent, message.sender_id, sent)
+
+
+def holding_reply_due(events: Iterable[Event]) -> bool:
+    """Whether the patient should hear that the team will reply: not while a staff member
+    is talking with them, nor again after the holding reply they last heard. The last
+    message the patient got since the pause decides."""
+    last_heard = None
+    for event in events:
+        if isinstance(event, ConversationPaused):
+            last_heard = None
+        elif isinstance(event, BotUttered):
+            last_heard = event
+    metadata = (last_heard.metadata or {}) if last_heard else {}
+    return not (metadata.get(HOLDING_REPLY_KEY) or metadata.get(STAFF_KEY))
 
 
 async def keep_in_conversation(agent: Agent, sender_id: str, replies: list[dict[str, Any]]) -> None:
@@ -170,33 +185,47 @@ async def hand_over(on_new_message: Callable[[UserMessage], Awaitable[Any]], mes
     agent = running_agent()
     try:
         async with message_turns():
-            for question in await one_question_each(agent, message):
+            questions, left_out = await one_question_each(agent, message)
+            for question in questions:
                 await on_new_message(question)
+            if left_out and agent is not None:
+                await say_only_some_were_answered(agent, message)
     finally:
         message.output_channel = output
     if counted.sent == 0 and agent is not None and not (message.text or "").startswith("/"):
         await send_waiting_reply(agent, message)
 
 
-async def one_question_each(agent: Agent | None, message: UserMessage) -> list[UserMessage]:
-    """The message, or one message per question when it asks two (channels/questions.py);
-    a short follow-up is read in the context of the answer before it (channels/followups.py)."""
+async def one_question_each(agent: Agent | None, message: UserMessage) -> tuple[list[UserMessage], int]:
+    """The message, or one message per question when it asks several (channels/questions.py),
+    each with its parse; a short follow-up is read in the context of the answer before it
+    (channels/followups.py). Also how many questions were left unanswered."""
     text = message.text or ""
     if agent is None or text.startswith("/"):
-        return [message]
-    questions = await separate_questions(agent, text)
-    if len(questions) == 1:
+        return [message], 0
+    separation = await separate_questions(agent, text)
+    if len(separation.questions) == 1:
         # The message is kept as written; what is read is the question it asks,
         # without a story before it (channels/questions.py).
-        question = questions[0]
-        parse = await parse_in_context(agent, message.sender_id, question)
-        message.parse_data = parse if parse or question == text else await agent.parse_message(question)
-        return [message]
+        question = separation.questions[0]
+        in_context = await parse_in_context(agent, message.sender_id, question.text, question.parse)
+        message.parse_data = in_context or question.parse
+        return [message], separation.left_out
     return [
-        UserMessage(question, message.output_channel, message.sender_id,
-                    input_channel=message.input_channel, metadata=message.metadata)
-        for question in questions
-    ]
+        UserMessage(question.text, message.output_channel, message.sender_id,
+                    input_channel=message.input_channel, metadata=message.metadata, parse_data=question.parse)
+        for question in separation.questions
+    ], separation.left_out
+
+
+async def say_only_some_were_answered(agent: Agent, message: UserMessage) -> None:
+    tracker = await agent.tracker_store.retrieve(message.sender_id)
+    if tracker is None:
+        return
+    reply = await agent.nlg.generate(MORE_QUESTIONS_RESPONSE, tracker, message.output_channel.name(),
+                                     answered=MAX_QUESTIONS)
+    if reply:
+        await message.output_channel.send_response(message.sender_id, reply)
 
 
 class ChannelCollector(CollectingOutputChannel):

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import ActiveLoop, AllSlotsReset, BotUttered, Event, UserUttered
+from rasa.shared.core.events import ActiveLoop, AllSlotsReset, BotUttered, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -174,16 +174,9 @@ async def offered_buttons(agent: Agent, sender: str) -> list[dict[str, Any]]:
 
 
 def buttons_last_offered(events: list[Event]) -> list[dict[str, Any]]:
-    """The buttons a number answers: those of the last message with buttons in the
-    assistant's reply to the patient's last SMS (one SMS may hold two questions)."""
-    sms_starts = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
-    if not sms_starts:
-        return []
-    last_sms = (events[sms_starts[-1]].metadata or {}).get(SMS_MESSAGE_KEY)
-    start = sms_starts[-1]
-    for index in reversed(sms_starts[:-1]):
-        if last_sms is None or (events[index].metadata or {}).get(SMS_MESSAGE_KEY) != last_sms:
-            break
-        start = index
-    replies = [event for event in events[start:] if isinstance(event, BotUttered) and event.data.get("buttons")]
-    return list(replies[-1].data["buttons"]) if replies else []
+    """The buttons a number answers: the last numbered list the patient was shown in this
+    session, whenever it came ("5" after another answer still picks from the menu). Only
+    a reply's last message with buttons is numbered (channels/sms_replies.py)."""
+    session_start = max((index for index, event in enumerate(events) if isinstance(event, SessionStarted)), default=0)
+    offered = [event for event in events[session_start:] if isinstance(event, BotUttered) and event.data.get("buttons")]
+    return list(offered[-1].data["buttons"]) if offered else []

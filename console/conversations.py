@@ -16,12 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from privacy.sms_numbers import SEALED_NUMBER_KEY, unseal
+from stores.message_marks import DELIVERED_KEY, STAFF_KEY
 from stores.tracker_database import tracker_db_url
 
 URGENT_INTENT = "urgent_symptom"
 NAME_SLOT, CONTACT_SLOT = "patient_name", "contact"
 # Set on the bot messages the console adds (staff/bot_api.py), so the transcript tells them apart.
-STAFF_KEY, DELIVERED_KEY = "staff", "delivered"
 MAX_TRANSCRIPT_EVENTS = 2000
 
 

@@ -17,9 +17,10 @@ from twilio.rest import Client
 
 from channels.sms_segments import normalise
 from clinic_db.sms_opt_outs import is_opted_out
-from console.conversations import DELIVERED_KEY, STAFF_KEY, sms_number
+from console.conversations import sms_number
 from privacy.sms_numbers import number_hash
 from staff.bot_api import add_staff_reply, addressable
+from stores.message_marks import DELIVERED_KEY, STAFF_KEY
 
 logger = logging.getLogger(__name__)
 

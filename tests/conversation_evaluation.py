@@ -40,6 +40,12 @@ FINAL_CHECK = TESTS / "final_check" / "messages.yml"
 # A third, written after the second session's tuning and never used for tuning: only
 # its figures are printed, so its messages stay unseen by whoever tunes the data.
 FRESH_CHECK = TESTS / "fresh_check" / "messages.yml"
+# Written after the bag-of-words classifier was replaced, before any tuning of the new one:
+# questions in the style of public FAQ pages and patient forums, and a Spanish set.
+REAL_QUESTIONS = TESTS / "real_questions" / "messages.yml"
+SPANISH = TESTS / "spanish_questions" / "messages.yml"
+# What is not an answer on a topic: not understood, or a question back to the patient.
+NOT_AN_ANSWER = {"nlu_fallback", "clarify"}
 # Both variants of utter_urgent_symptom open with these words (domain/safety.yml).
 URGENT_OPENINGS = ("This may need urgent care", "Esto puede necesitar atención urgente")
 # The turns that put a conversation in each context before the message is sent.
@@ -91,8 +97,8 @@ class Assistant:
     def full_intents(self, text: str) -> list[str]:
         """The topics the assistant takes the message to ask, as its channels do: each
         question it hands over on its own (channels/questions.py), or the whole message's."""
-        questions = asyncio.run(separate_questions(self, text))  # type: ignore[arg-type]
-        return [predicted_full_intent(self.parse(question)) for question in questions]
+        separation = asyncio.run(separate_questions(self, text))  # type: ignore[arg-type]
+        return [predicted_full_intent(question.parse or self.parse(question.text)) for question in separation.questions]
 
 
 def new_sender() -> str:
@@ -117,6 +123,12 @@ class AnswerResult:
     def complete(self) -> bool:
         return not self.missing
 
+    @property
+    def wrong_topic(self) -> bool:
+        """Some question got an answer on another topic (not a fallback or a question back)."""
+        asked = self.predicted[: len(self.expected)]
+        return any(got != want and got not in NOT_AN_ANSWER for got, want in zip(asked, self.expected, strict=False))
+
 
 @dataclass
 class AnswerReport:
@@ -128,6 +140,10 @@ class AnswerReport:
     @property
     def intent_accuracy(self) -> float:
         return self.share([r.intent_right for r in self.results])
+
+    @property
+    def wrong_topic_rate(self) -> float:
+        return self.share([r.wrong_topic for r in self.results])
 
     @property
     def factual(self) -> list[AnswerResult]:
@@ -142,7 +158,8 @@ class AnswerReport:
         complete_by_style = Counter(r.style for r in self.factual if r.complete)
         styles = ", ".join(f"{s} {complete_by_style[s]}/{n}" for s, n in sorted(by_style.items()))
         return (
-            f"{len(self.results)} messages: intent + retrieval (every question) {self.intent_accuracy:.1%}; "
+            f"{len(self.results)} messages: intent + retrieval (every question) {self.intent_accuracy:.1%}, "
+            f"wrong topic {self.wrong_topic_rate:.1%}; "
             f"{len(self.factual)} factual, answers complete {self.complete_rate:.1%} ({styles})"
         )
 
@@ -167,6 +184,25 @@ def evaluate_answers(assistant: Assistant, path: Path = HELDOUT) -> AnswerReport
             replies=replies,
             missing=missing_facts(" ".join(replies), item.get("facts") or []),
             style=item.get("style", "plain"),
+        ))
+    return report
+
+
+def understood_topic(parse: dict[str, Any]) -> str:
+    """The topic the classifier understood, whatever the language rule then decided (a
+    Spanish question is answered with where to get help in Spanish, for now)."""
+    ranking = parse.get("intent_ranking") or [parse["intent"]]
+    best = next((entry["name"] for entry in ranking if entry["name"] != "other_language"), "nlu_fallback")
+    return predicted_full_intent({**parse, "intent": {"name": best}})
+
+
+def evaluate_topics(assistant: Assistant, path: Path = SPANISH) -> AnswerReport:
+    """Whether each question's topic was understood (the parse only, no replies)."""
+    report = AnswerReport()
+    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+        report.results.append(AnswerResult(
+            text=item["text"], expected=item["intents"], predicted=[understood_topic(assistant.parse(item["text"]))],
+            replies=[], missing=[], style=item.get("style", "plain"),
         ))
     return report
 
@@ -238,7 +274,7 @@ def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
 
 
 def main(argv: list[str]) -> None:
-    which = set(argv[1:]) or {"answers", "followups", "safety", "final", "fresh"}
+    which = set(argv[1:]) or {"answers", "followups", "safety", "final", "fresh", "real", "spanish"}
     with tempfile.TemporaryDirectory() as workdir:
         database_url = f"sqlite:///{workdir}/clinic.db"
         upgrade(database_url)
@@ -262,6 +298,13 @@ def main(argv: list[str]) -> None:
                 print("fresh check (figures only):")
                 print(evaluate_answers(assistant, FRESH_CHECK).summary())
                 print(evaluate_safety(assistant, FRESH_CHECK).summary())
+            if "real" in which:
+                print("real questions:")
+                print(evaluate_answers(assistant, REAL_QUESTIONS).details())
+            if "spanish" in which:
+                print("spanish (topic understood):")
+                print(evaluate_topics(assistant).details())
+                print(evaluate_safety(assistant, SPANISH).details())
 
 
 if __name__ == "__main__":

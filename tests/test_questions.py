@@ -1,4 +1,4 @@
-"""Where a message holds two questions, and when they are answered one by one."""
+"""Where a message holds several questions, and when they are answered one by one."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from channels.questions import candidate_questions, separate_questions
+from channels.questions import MAX_QUESTIONS, Separation, candidate_questions, separate_questions
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,7 @@ from channels.questions import candidate_questions, separate_questions
         ("does it hurt? and how many sessions do I need", ["does it hurt?", "how many sessions do I need"]),
         ("does it hurt and how many sessions do I need?", ["does it hurt", "how many sessions do I need?"]),
         ("what is it. how much does it cost?", ["what is it", "how much does it cost?"]),
-        ("what is it? does it hurt? how much?", ["what is it?", "does it hurt?"]),
+        ("what is it? does it hurt? how much?", ["what is it?", "does it hurt?", "how much?"]),
         ("whats the price n does it hurt", ["whats the price", "does it hurt"]),
         ("what's it used for and where did it come from?", ["what's it used for", "where did it come from?"]),
         ("is it safe", []),
@@ -44,8 +44,12 @@ class FakeAgent:
         return {"intent": {"name": intent}, "response_selector": {"default": selected}}
 
 
-def separated(parses: dict[str, tuple[str, str | None]], text: str, *whole_entities: str) -> list[str]:
+def separation(parses: dict[str, tuple[str, str | None]], text: str, *whole_entities: str) -> Separation:
     return asyncio.run(separate_questions(FakeAgent(parses, whole_entities), text))  # type: ignore[arg-type]
+
+
+def separated(parses: dict[str, tuple[str, str | None]], text: str, *whole_entities: str) -> list[str]:
+    return [question.text for question in separation(parses, text, *whole_entities).questions]
 
 
 def test_two_clinic_questions_on_different_topics_are_separated() -> None:
@@ -64,7 +68,10 @@ def test_a_story_before_a_question_is_read_not_answered() -> None:
         "my friend keeps on about meso": ("faq", "faq/uses"),
         "what even is it": ("faq", "faq/what_is"),
     }
-    assert separated(parses, "my friend keeps on about meso. what even is it") == ["what even is it"]
+    # The message is kept as written; what is read is its question.
+    [question] = separation(parses, "my friend keeps on about meso. what even is it").questions
+    assert question.text == "my friend keeps on about meso. what even is it"
+    assert question.parse["response_selector"]["default"]["response"]["intent_response_key"] == "faq/what_is"
 
 
 def test_nothing_is_separated_or_dropped_when_the_whole_message_may_be_urgent() -> None:
@@ -90,12 +97,32 @@ def test_a_story_that_is_more_than_small_talk_keeps_the_message_whole(story: str
     assert separated(parses, f"{story}. what even is it") == [f"{story}. what even is it"]
 
 
-@pytest.mark.parametrize(
-    "parses",
-    [
-        {"does it hurt?": ("faq", "faq/pain"), "is it painful": ("faq", "faq/pain")},  # one topic
-        {"does it hurt?": ("faq", "faq/pain"), "is it painful": ("urgent_symptom", None)},  # not a question
-    ],
-)
-def test_anything_else_is_handed_over_whole(parses: dict[str, tuple[str, str | None]]) -> None:
+def test_anything_else_is_handed_over_whole() -> None:
+    parses = {"does it hurt?": ("faq", "faq/pain"), "is it painful": ("urgent_symptom", None)}  # not a question
     assert separated(parses, "does it hurt? is it painful") == ["does it hurt? is it painful"]
+
+
+def test_a_topic_asked_twice_is_answered_once_with_that_parse() -> None:
+    parses = {"does it hurt?": ("faq", "faq/pain"), "is it painful": ("faq", "faq/pain")}
+    [question] = separation(parses, "does it hurt? is it painful").questions
+    assert question.text == "does it hurt? is it painful"
+    assert question.parse["response_selector"]["default"]["response"]["intent_response_key"] == "faq/pain"
+
+
+def test_a_part_that_follows_up_the_one_before_is_read_in_its_context() -> None:
+    # Alone, "how long do they last" reads like how long results last.
+    parses = {"what are the side effects": ("faq", "faq/side_effects"),
+              "how long do they last?": ("not_covered", "not_covered/results_duration")}
+    [question] = separation(parses, "what are the side effects and how long do they last?").questions
+    assert question.parse["response_selector"]["default"]["response"]["intent_response_key"] == "faq/side_effects"
+
+
+def test_questions_past_the_limit_are_counted_not_answered() -> None:
+    asks = ["what is it?", "does it hurt?", "how much is it?", "who does it?", "how deep does it go?",
+            "what is in it?"]
+    keys = ["faq/what_is", "faq/pain", "not_covered/cost", "faq/choosing_provider", "faq/injection_depth",
+            "faq/ingredients"]
+    parses = {ask: (key.split("/")[0], key) for ask, key in zip(asks, keys, strict=True)}
+    result = separation(parses, " ".join(asks))
+    assert [question.text for question in result.questions] == asks[:MAX_QUESTIONS]
+    assert result.left_out == len(asks) - MAX_QUESTIONS

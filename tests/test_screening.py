@@ -9,7 +9,7 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, ConversationPaused
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, UserUttered
 
 from channels import screening
 
@@ -47,6 +47,17 @@ def test_a_paused_conversation_hears_that_staff_will_reply(agent: Agent) -> None
     # Kept in the conversation, so staff see what the patient was told.
     tracker = asyncio.run(agent.tracker_store.retrieve("paused-1"))
     assert [event.text for event in tracker.events if isinstance(event, BotUttered)] == [holding]
+
+
+def test_the_holding_reply_is_not_repeated_nor_sent_while_staff_talk() -> None:
+    staff_reply = BotUttered("Hi, this is Ana from the clinic.", metadata={"staff": "ana@clinic.test"})
+    holding = BotUttered("The team will reply here.", metadata={"holding_reply": True})
+    assert screening.holding_reply_due([ConversationPaused()])
+    assert not screening.holding_reply_due([ConversationPaused(), holding, UserUttered("hello?")])
+    assert not screening.holding_reply_due([ConversationPaused(), staff_reply, UserUttered("thanks")])
+    # A new pause starts afresh; an assistant's answer before the pause does not count.
+    assert screening.holding_reply_due([staff_reply, ConversationResumed(), ConversationPaused()])
+    assert screening.holding_reply_due([BotUttered("Mesotherapy is..."), ConversationPaused()])
 
 
 def test_no_holding_reply_when_not_paused_or_for_commands(agent: Agent) -> None:
@@ -120,6 +131,7 @@ def test_a_story_before_a_question_is_read_as_the_question() -> None:
     story, question = "my friend keeps on about meso", "what even is it"
     agent = TableAgent({story: "faq/uses", question: "faq/what_is", f"{story}. {question}": "faq/uses"})
     message = UserMessage(f"{story}. {question}", CollectingOutputChannel(), "patient")
-    [handed] = asyncio.run(screening.one_question_each(agent, message))  # type: ignore[arg-type]
+    [handed], left_out = asyncio.run(screening.one_question_each(agent, message))  # type: ignore[arg-type]
+    assert left_out == 0
     assert handed.text == f"{story}. {question}"
     assert handed.parse_data["response_selector"]["default"]["response"]["intent_response_key"] == "faq/what_is"
