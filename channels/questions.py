@@ -10,7 +10,8 @@ last?") is read in its context (channels/followups.py), and a topic asked twice
 is answered once. Anything else, urgent messages included, goes to the assistant
 whole. At most MAX_QUESTIONS are answered; the reply says so when there were more.
 
-Each part is parsed once, and the assistant is handed that parse with it.
+Each part is parsed once, and the assistant is handed that parse with it. A question
+whose best answer is unsure beside a close second (nlu/interpretation.py) gets both.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from rasa.core.agent import Agent
 
 from channels.followups import as_answer, follow_up_for
+from nlu.interpretation import ALTERNATIVE_ANSWER
 from nlu.question_words import SECOND_QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
 from safety.red_flags import PREGNANCY_ENTITIES, RED_FLAG_ENTITY, URGENT_INTENT, entity_names
@@ -116,7 +118,7 @@ async def separate_questions(agent: Agent, text: str) -> Separation:
     """The questions to hand over one by one, or the whole message as one."""
     parts = candidate_questions(text)
     if not parts:
-        return Separation([Question(text)])
+        return Separation([Question(text, await agent.parse_message(text))])
     answered, rest = parts[:MAX_QUESTIONS], parts[MAX_QUESTIONS:]
     parses = [await agent.parse_message(part) for part in answered]
     whole = await agent.parse_message(text)
@@ -127,3 +129,14 @@ async def separate_questions(agent: Agent, text: str) -> Separation:
     if len(questions) == 1:  # one question, read without the story or repeat around it
         return Separation([Question(text, questions[0].parse)], left_out)
     return Separation(questions, left_out)
+
+
+def with_alternatives(questions: list[Question]) -> list[Question]:
+    """Each question, followed by its close second answer where it has one."""
+    answered = []
+    for question in questions:
+        answered.append(question)
+        alternative = (question.parse or {}).get(ALTERNATIVE_ANSWER)
+        if alternative:
+            answered.append(Question(question.text, as_answer(question.parse, alternative)))
+    return answered

@@ -20,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.followups import parse_in_context
-from channels.questions import MAX_QUESTIONS, separate_questions
+from channels.questions import MAX_QUESTIONS, Question, separate_questions, with_alternatives
 from safety.red_flags import URGENT_INTENT
 from stores.message_marks import HOLDING_REPLY_KEY, STAFF_KEY
 
@@ -146,8 +146,8 @@ async def send_waiting_reply(agent: Agent, message: UserMessage) -> None:
 
 def holding_reply_due(events: Iterable[Event]) -> bool:
     """Whether the patient should hear that the team will reply: not while a staff member
-    is talking with them, nor again after the holding reply they last heard. The last
-    message the patient got since the pause decides."""
+    is talking with them, that is when the last message they got since the pause was a
+    staff member's."""
     last_heard = None
     for event in events:
         if isinstance(event, ConversationPaused):
@@ -155,7 +155,7 @@ def holding_reply_due(events: Iterable[Event]) -> bool:
         elif isinstance(event, BotUttered):
             last_heard = event
     metadata = (last_heard.metadata or {}) if last_heard else {}
-    return not (metadata.get(HOLDING_REPLY_KEY) or metadata.get(STAFF_KEY))
+    return not metadata.get(STAFF_KEY)
 
 
 async def keep_in_conversation(agent: Agent, sender_id: str, replies: list[dict[str, Any]]) -> None:
@@ -201,20 +201,24 @@ async def one_question_each(agent: Agent | None, message: UserMessage) -> tuple[
     each with its parse; a short follow-up is read in the context of the answer before it
     (channels/followups.py). Also how many questions were left unanswered."""
     text = message.text or ""
-    if agent is None or text.startswith("/"):
+    if agent is None or not agent.is_ready() or text.startswith("/"):
         return [message], 0
     separation = await separate_questions(agent, text)
-    if len(separation.questions) == 1:
+    questions = separation.questions
+    if len(questions) == 1:
         # The message is kept as written; what is read is the question it asks,
         # without a story before it (channels/questions.py).
-        question = separation.questions[0]
+        [question] = questions
         in_context = await parse_in_context(agent, message.sender_id, question.text, question.parse)
-        message.parse_data = in_context or question.parse
+        questions = [Question(text, in_context or question.parse)]
+    handed = with_alternatives(questions)
+    if len(handed) == 1:
+        message.parse_data = handed[0].parse
         return [message], separation.left_out
     return [
         UserMessage(question.text, message.output_channel, message.sender_id,
                     input_channel=message.input_channel, metadata=message.metadata, parse_data=question.parse)
-        for question in separation.questions
+        for question in handed
     ], separation.left_out
 
 

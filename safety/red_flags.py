@@ -4,7 +4,8 @@ It is taken after the intent classifier and FallbackClassifier, before anything
 else may change what a message means, for every message:
 
 0. A product swallowed or put in the eyes (a `poisoning` term) -> `urgent_symptom`,
-   whatever else the message says; its guidance names Poison Control.
+   whatever else the message says; its guidance names Poison Control. So is a plea
+   for help that names the face, throat or breathing ("help my lips").
 1. A red-flag term found by the spaCy EntityRuler (spacy_pipeline/vocabulary.yml),
    or pregnancy together with bleeding or cramps anywhere in the message
    -> `urgent_symptom`, whatever the classifier thought; except (4).
@@ -64,10 +65,14 @@ AFTER_TREATMENT = re.compile(
 # Ordinary side effects on the mend are not urgent ("not getting better" is not on the mend).
 IMPROVING = re.compile(
     r"(?<!not )(?<!isn't )(?<!isnt )(?<!aren't )(?<!arent )(?<!hasn't )(?<!hasnt )(?<!never )(?<!no longer )"
-    r"\b(getting better|improving|going down|fading|settling)\b"
+    r"\b(getting better|improving|going down|fading|settling"
+    # Spanish, with and without accents
+    r"|se est[aá] quitando|se est[aá]n? yendo|se (le )?est[aá] bajando|cada d[ií]a (est[aá] )?mejor|mejorando"
+    r"|(se est[aá] poniendo|ya est[aá]) amarill\w*|ya (casi )?no se (nota|ve))\b"
 )
 HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
+    r"|si alguien|si tuviera|si me (diera|da|pasa)|qu[eé] pasa si|en caso de"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it"
     r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common)\b"
 )
@@ -90,6 +95,11 @@ ASKS_TO_HAVE_IT = re.compile(
     r"|suitable|a good candidate)|is it (still )?(safe|ok|okay) for me|would i be able|does (that|this) (mean|rule)"
     r"|rule me out|still (have|get) (it|meso\w*|the treatment)|be a (good )?candidate|stop me from)\b"
 )
+
+# A plea for help naming the face, throat or breathing ("help my lips"), too short for the
+# classifier to be sure of anything: urgent.
+PLEA = re.compile(r"^\W*(please\s+|pls\s+|plz\s+)?(help|sos|emergency|urgent)\b")
+FACE_OR_BREATHING = re.compile(r"\b(lips?|face|throat|tongue|eyes?|mouth|chest|breath\w*|boca|labios?|cara|garganta)\b")
 
 # Above this, the classifier's doubt outweighs a named concern or medicine.
 TREATMENT_QUESTION_MAX_URGENT = 0.5
@@ -164,7 +174,8 @@ def safety_decision(
     message_data: dict[str, Any], min_urgent: float, ordinary_side_effect: float, general_question: float
 ) -> str:
     names = entity_names(message_data)
-    if POISONING_ENTITY in names:
+    lowered = (message_data.get(TEXT) or "").lower()
+    if POISONING_ENTITY in names or (PLEA.search(lowered) and FACE_OR_BREATHING.search(lowered)):
         return ESCALATE
     if RED_FLAG_ENTITY in names or names >= PREGNANCY_ENTITIES:
         if past_history_candidacy(message_data):

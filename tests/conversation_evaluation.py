@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from channels.questions import separate_questions
+from channels.questions import separate_questions, with_alternatives
 from clinic_db.migrate import upgrade
 from tests.nlu_evaluation import predicted_full_intent
 from tests.servers import API_TOKEN, Bot, running_assistant
@@ -45,7 +45,13 @@ FRESH_CHECK = TESTS / "fresh_check" / "messages.yml"
 REAL_QUESTIONS = TESTS / "real_questions" / "messages.yml"
 SPANISH = TESTS / "spanish_questions" / "messages.yml"
 # What is not an answer on a topic: not understood, or a question back to the patient.
-NOT_AN_ANSWER = {"nlu_fallback", "clarify"}
+NOT_AN_ANSWER = {"nlu_fallback"}
+# Between the answers given to one question when the second was close ("faq/pain|faq/numbing").
+ALTERNATIVES = "|"
+
+
+def answers(predicted: str, expected: str) -> bool:
+    return expected in predicted.split(ALTERNATIVES)
 # Both variants of utter_urgent_symptom open with these words (domain/safety.yml).
 URGENT_OPENINGS = ("This may need urgent care", "Esto puede necesitar atención urgente")
 # The turns that put a conversation in each context before the message is sent.
@@ -98,7 +104,16 @@ class Assistant:
         """The topics the assistant takes the message to ask, as its channels do: each
         question it hands over on its own (channels/questions.py), or the whole message's."""
         separation = asyncio.run(separate_questions(self, text))  # type: ignore[arg-type]
-        return [predicted_full_intent(question.parse or self.parse(question.text)) for question in separation.questions]
+        predicted: list[str] = []
+        previous = None
+        for question in with_alternatives(separation.questions):
+            topic = predicted_full_intent(question.parse or self.parse(question.text))
+            if question.text == previous:  # a close second answer given beside the first: "a|b"
+                predicted[-1] += f"{ALTERNATIVES}{topic}"
+            else:
+                predicted.append(topic)
+            previous = question.text
+        return predicted
 
 
 def new_sender() -> str:
@@ -116,8 +131,9 @@ class AnswerResult:
 
     @property
     def intent_right(self) -> bool:
-        """Every question asked was taken for the right topic (both of two)."""
-        return self.predicted[: len(self.expected)] == self.expected
+        """Every question asked got its topic's answer (both of two; beside a close second counts)."""
+        asked = self.predicted[: len(self.expected)]
+        return len(asked) == len(self.expected) and all(map(answers, asked, self.expected))
 
     @property
     def complete(self) -> bool:
@@ -127,7 +143,8 @@ class AnswerResult:
     def wrong_topic(self) -> bool:
         """Some question got an answer on another topic (not a fallback or a question back)."""
         asked = self.predicted[: len(self.expected)]
-        return any(got != want and got not in NOT_AN_ANSWER for got, want in zip(asked, self.expected, strict=False))
+        return any(not answers(got, want) and got not in NOT_AN_ANSWER
+                   for got, want in zip(asked, self.expected, strict=False))
 
 
 @dataclass

@@ -731,7 +731,10 @@ def book_until_summary(bot: Bot, test: str, number: str, when: str, what: str) -
 def test_sms_booking_echoes_fuzzed_answers_as_valid_twiml(assistant: Bot) -> None:
     """The booking summary repeats the patient's own words; odd words must still make valid TwiML."""
     name = "sms_booking_echo"
-    odd_characters = CONTROL + EMOJI + RTL + list("<>&'\"]")  # XML-forbidden ones included
+    # Right-to-left text that asks nothing: the questions in RTL ("how much does it cost?" in
+    # Hebrew) are understood by the multilingual encoder and answered mid-form, as they should be.
+    rtl_answers = [text for text in RTL if "?" not in text and "؟" not in text]
+    odd_characters = CONTROL + EMOJI + rtl_answers + list("<>&'\"]")  # XML-forbidden ones included
     oddities = st.lists(st.sampled_from(odd_characters), min_size=1, max_size=4).map("".join)
 
     @fuzz_settings(name)

@@ -53,7 +53,7 @@ def test_a_product_swallowed_is_urgent_with_its_kind(interpreter: Interpreter) -
 
 
 def test_ordinary_side_effects_get_the_side_effects_answer(interpreter: Interpreter) -> None:
-    mild = interpreted(interpreter, message("a bit red", [("urgent_symptom", 0.5), ("faq", 0.4)], "side_effect"))
+    mild = interpreted(interpreter, message("a bit red", [("urgent_symptom", 0.45), ("faq", 0.4)], "side_effect"))
     assert mild.get("intent")["name"] == "faq"
     assert mild.get("response_selector")["default"]["response"]["utter_action"] == "utter_faq/side_effects"
     assert mild.get(DECIDED_BY) == "safety: faq/side_effects"
@@ -135,3 +135,35 @@ def test_button_payloads_are_left_to_rasa(interpreter: Interpreter) -> None:
     payload: dict[str, Any] = {"text": "/request_consult", "intent": {"name": "request_consult", "confidence": 1.0}}
     item = interpreted(interpreter, Message(data=payload))
     assert item.get(DECIDED_BY) is None and item.get("intent")["name"] == "request_consult"
+
+
+def with_answers(*ranking: tuple[str, float]) -> Message:
+    item = message("how do they do it", [("faq", 0.9)], answer=ranking[0][0])
+    item.get("response_selector")["default"]["ranking"] = [
+        {"intent_response_key": key, "confidence": confidence} for key, confidence in ranking
+    ]
+    return item
+
+
+@pytest.mark.parametrize(
+    ("ranking", "alternative"),
+    [
+        ((("faq/procedure", 0.35), ("faq/injection_method", 0.3)), "faq/injection_method"),  # weak and close
+        ((("faq/procedure", 0.55), ("faq/injection_method", 0.4)), "faq/injection_method"),  # close
+        ((("faq/procedure", 0.9), ("faq/injection_method", 0.05)), None),  # sure
+        ((("faq/procedure", 0.25), ("faq/injection_method", 0.15)), None),  # neither is likely
+    ],
+)
+def test_a_close_second_answer_is_named_beside_an_unsure_first(
+    interpreter: Interpreter, ranking: tuple[tuple[str, float], ...], alternative: str | None
+) -> None:
+    item = interpreted(interpreter, with_answers(*ranking))
+    assert item.get("alternative_answer") == alternative
+    assert chosen_answer(item) == "faq/procedure"
+    assert item.get(DECIDED_BY) == ("classifier, with a close second answer" if alternative else "classifier")
+
+
+@pytest.mark.parametrize("text", ["EXIT", "exit.", "Never mind", "stop the booking!"])
+def test_the_words_that_leave_a_booking_always_do(interpreter: Interpreter, text: str) -> None:
+    item = interpreted(interpreter, message(text, [("nlu_fallback", 0.45), ("stop", 0.27)]))
+    assert item.get("intent")["name"] == "stop" and item.get(DECIDED_BY) == "the booking's way out"

@@ -126,3 +126,15 @@ def test_questions_past_the_limit_are_counted_not_answered() -> None:
     result = separation(parses, " ".join(asks))
     assert [question.text for question in result.questions] == asks[:MAX_QUESTIONS]
     assert result.left_out == len(asks) - MAX_QUESTIONS
+
+
+def test_a_close_second_answer_is_handed_over_after_the_first() -> None:
+    from channels.questions import Question, with_alternatives
+
+    parse = {"intent": {"name": "faq"}, "alternative_answer": "not_covered/downtime",
+             "response_selector": {"default": {"response": {"intent_response_key": "faq/aftercare"}}}}
+    first, second = with_alternatives([Question("can I go back to work after?", parse)])
+    assert first.text == second.text == "can I go back to work after?"
+    assert first.parse is parse
+    assert second.parse["intent"]["name"] == "not_covered" and "alternative_answer" not in second.parse
+    assert second.parse["response_selector"]["default"]["response"]["intent_response_key"] == "not_covered/downtime"

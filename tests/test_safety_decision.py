@@ -103,3 +103,28 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
     assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.8, general_question=0.6) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("help my lips", ESCALATE),
+        ("pls help my throat feels weird", ESCALATE),
+        ("help, how do I book?", KEEP),
+        ("can it help my face look younger?", KEEP),
+    ],
+)
+def test_a_plea_for_help_naming_the_face_or_breathing_is_urgent(text: str, expected: str) -> None:
+    data = parse([("nlu_fallback", 0.45), ("faq", 0.37), ("urgent_symptom", 0.1)], text=text)
+    assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.5, general_question=0.6) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["me quedó un poquito rojo pero ya se está quitando",
+     "El abdomen me quedó un poco hinchado pero cada día está mejor",
+     "tengo un moretoncito y ya se está poniendo amarillo"],
+)
+def test_ordinary_side_effects_on_the_mend_in_spanish_get_the_side_effects_answer(text: str) -> None:
+    data = parse([("urgent_symptom", 0.6), ("faq", 0.3)], "side_effect", text=text)
+    assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.5, general_question=0.6) == SIDE_EFFECTS_ANSWER
