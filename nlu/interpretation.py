@@ -81,7 +81,10 @@ class Interpreter(ConfiguredComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            "min_urgent_confidence": 0.2,
+            # 0.2 with DIET; with the classifier's spread probabilities, 0.25 escalates the
+            # same urgent messages of the held-out safety set, and a booking answer with an
+            # emoji ("fat on my belly 👨‍👩‍👧‍👦", 0.20) is not taken for one.
+            "min_urgent_confidence": 0.25,
             # The classifier's probabilities are spread over ~40 labels: an urgent
             # probability of 0.5 already means it reads the message as urgent.
             "ordinary_side_effect_confidence": 0.5,
