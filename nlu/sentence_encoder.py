@@ -15,7 +15,10 @@ accurate or more in English, a third of the CPU per message and half the memory.
 
 The C engine is called through ctypes, which releases the GIL, and allocates its
 buffers per call, so two conversations can be embedded on two cores at once
-(serving/rasa_patches.py runs the parse off the event loop).
+(serving/rasa_patches.py runs the parse off the event loop). The bot runs it on one
+OpenMP thread per message (OMP_NUM_THREADS=1, serving/bot.py): with more, each message's
+threads spin-wait for the others' cores and a parse cost 3-5x the CPU (37 against
+120-240 ms measured on a busy machine). Training embeds in batches on every core.
 """
 
 from __future__ import annotations

@@ -11,8 +11,14 @@ readable by every local user in the process list.
 from __future__ import annotations
 
 import os
+
+# Before anything loads OpenMP (the sentence encoder's engine, scikit-learn): one thread
+# per message, so two conversations use two cores (nlu/sentence_encoder.py).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import sys
 
+from nlu.sentence_encoder import encoder
 from serving import private_files, rasa_patches
 
 # Sanic reads SANIC_* settings from the environment. Its default body limit is
@@ -42,6 +48,9 @@ def main(argv: list[str]) -> None:
     for name, value in SERVER_SETTINGS.items():
         os.environ.setdefault(name, value)
     rasa_patches.install()
+    # The encoder's weights are hash-checked now, not at the first patient's message, and
+    # it is loaded to embed one message at a time (nlu/sentence_encoder.py).
+    encoder()
     import rasa.__main__  # after the patches: it loads the channels and stores
 
     # Rasa reads its options from sys.argv; this copy is not what `ps` shows.
