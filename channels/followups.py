@@ -107,18 +107,17 @@ def might_follow_up(text: str) -> bool:
     return len(lowered.split()) <= MAX_WORDS and any(follow_up.cue.search(lowered) for follow_up in FOLLOW_UPS)
 
 
-async def parse_in_context(
-    agent: Agent, sender_id: str, text: str, parse: dict[str, Any] | None = None
-) -> dict[str, Any] | None:
-    """The parse of a follow-up read in context, or None when it is none (then `parse`,
-    when given, stands, or the assistant parses the message alone)."""
+def read_in_context(text: str, previous: str | None, parse: dict[str, Any]) -> dict[str, Any]:
+    """The parse, with the follow-up's answer where `text` follows up `previous`."""
+    follow_up = follow_up_for(text, previous, parse)
+    return as_answer(parse, follow_up.answer) if follow_up else parse
+
+
+async def parse_in_context(agent: Agent, sender_id: str, text: str, parse: dict[str, Any]) -> dict[str, Any]:
+    """The message's parse, read in the context of the assistant's last answer."""
     if not might_follow_up(text):
-        return None
+        return parse
     tracker = await agent.tracker_store.retrieve(sender_id)
     # Only the events of the last turn are read, newest first.
     previous = last_answer(event.as_dict() for event in reversed(tracker.events)) if tracker else None
-    if previous is None:
-        return None
-    parse = parse or await agent.parse_message(text)
-    follow_up = follow_up_for(text, previous, parse)
-    return as_answer(parse, follow_up.answer) if follow_up else parse
+    return read_in_context(text, previous, parse)

@@ -22,7 +22,7 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
-from channels.followups import as_answer, follow_up_for
+from channels.followups import as_answer, read_in_context
 from nlu.interpretation import ALTERNATIVE_ANSWER
 from nlu.question_words import SECOND_QUESTION_WORD
 from nlu.retrieval import RETRIEVAL_INTENTS, chosen_answer
@@ -50,7 +50,7 @@ MIN_WORDS = 2
 @dataclass(frozen=True)
 class Question:
     text: str
-    parse: dict[str, Any] | None = None  # None: the assistant parses it
+    parse: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,6 @@ def answer_key(parse: dict[str, Any]) -> str | None:
     return chosen_answer(parse) or None
 
 
-def in_context(part: str, parse: dict[str, Any], previous: str | None) -> dict[str, Any]:
-    """The part's parse, read as a follow-up of the part before it where it is one."""
-    follow_up = follow_up_for(part, previous, parse)
-    return as_answer(parse, follow_up.answer) if follow_up else parse
-
-
 def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[Question]:
     """The questions to hand over one by one (each topic once), or [] to hand the message over whole.
 
@@ -97,7 +91,7 @@ def questions_to_answer(parts: list[str], parses: list[dict[str, Any]]) -> list[
             if parse.get("intent", {}).get("name") not in STORY_INTENTS:
                 return []
             continue
-        read = in_context(part, parse, keys[-1] if keys else None)
+        read = read_in_context(part, keys[-1] if keys else None, parse)
         key = answer_key(read)
         if key is None:
             return []
@@ -136,7 +130,7 @@ def with_alternatives(questions: list[Question]) -> list[Question]:
     answered = []
     for question in questions:
         answered.append(question)
-        alternative = (question.parse or {}).get(ALTERNATIVE_ANSWER)
+        alternative = question.parse.get(ALTERNATIVE_ANSWER)
         if alternative:
             answered.append(Question(question.text, as_answer(question.parse, alternative)))
     return answered

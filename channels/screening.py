@@ -209,8 +209,7 @@ async def one_question_each(agent: Agent | None, message: UserMessage) -> tuple[
         # The message is kept as written; what is read is the question it asks,
         # without a story before it (channels/questions.py).
         [question] = questions
-        in_context = await parse_in_context(agent, message.sender_id, question.text, question.parse)
-        questions = [Question(text, in_context or question.parse)]
+        questions = [Question(text, await parse_in_context(agent, message.sender_id, question.text, question.parse))]
     handed = with_alternatives(questions)
     if len(handed) == 1:
         message.parse_data = handed[0].parse

@@ -107,7 +107,7 @@ class Assistant:
         predicted: list[str] = []
         previous = None
         for question in with_alternatives(separation.questions):
-            topic = predicted_full_intent(question.parse or self.parse(question.text))
+            topic = predicted_full_intent(question.parse)
             if question.text == previous:  # a close second answer given beside the first: "a|b"
                 predicted[-1] += f"{ALTERNATIVES}{topic}"
             else:
