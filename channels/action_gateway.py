@@ -5,7 +5,8 @@ server cannot be reached, it answers in the action server's own protocol so the
 patient is never met with silence: a polite "can't do that right now, please
 call the clinic" for what the patient asked for (a booking form also ends), and
 nothing for background actions such as the once-per-conversation disclaimer.
-FAQ answers never pass through here: they need no action server.
+An FAQ answer passes through here only when the patient picked it from a question
+asked back (actions/which_answer.py); otherwise answers need no action server.
 
 Only the bot may call it: every call must carry `Authorization: Bearer
 $ACTION_SERVER_TOKEN` (endpoints.yml makes Rasa send it), which is passed on to

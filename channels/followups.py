@@ -23,7 +23,7 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
-from nlu.interpretation import ALTERNATIVE_ANSWER
+from nlu.interpretation import ALTERNATIVE_ANSWER, ANSWER_OPTION_ENTITY
 from nlu.retrieval import RESPONSE_SELECTOR, answer_choice
 
 MAX_WORDS = 14
@@ -94,11 +94,12 @@ def follow_up_for(text: str, previous: str | None, parse: dict[str, Any]) -> Fol
 
 
 def as_answer(parse: dict[str, Any], answer: str) -> dict[str, Any]:
-    """The parse, with `answer` chosen and no other offered (entities kept: "what about my
-    hair" names hair)."""
+    """The parse, with `answer` chosen and no other offered (other entities kept: "what
+    about my hair" names hair)."""
     intent, selectors = answer_choice(parse, answer)
     kept = {key: value for key, value in parse.items() if key != ALTERNATIVE_ANSWER}
-    return {**kept, "intent": intent, RESPONSE_SELECTOR: selectors}
+    entities = [entity for entity in parse.get("entities") or [] if entity.get("entity") != ANSWER_OPTION_ENTITY]
+    return {**kept, "intent": intent, "entities": entities, RESPONSE_SELECTOR: selectors}
 
 
 def might_follow_up(text: str) -> bool:

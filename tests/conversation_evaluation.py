@@ -29,6 +29,7 @@ import yaml
 
 from channels.questions import separate_questions, with_alternatives
 from clinic_db.migrate import upgrade
+from nlu.interpretation import ANSWER_OPTION_ENTITY
 from tests.nlu_evaluation import predicted_full_intent
 from tests.servers import API_TOKEN, Bot, running_assistant
 
@@ -44,14 +45,24 @@ FRESH_CHECK = TESTS / "fresh_check" / "messages.yml"
 # questions in the style of public FAQ pages and patient forums, and a Spanish set.
 REAL_QUESTIONS = TESTS / "real_questions" / "messages.yml"
 SPANISH = TESTS / "spanish_questions" / "messages.yml"
-# What is not an answer on a topic: not understood, or a question back to the patient.
+# Written after the question forms and the question back: calm messages that name symptoms,
+# medicines or worries without being urgent, and urgent ones put casually.
+SAFETY_BOUNDARY = TESTS / "safety_boundary" / "messages.yml"
+# Not an answer on a topic: not understood.
 NOT_AN_ANSWER = {"nlu_fallback"}
-# Between the answers given to one question when the second was close ("faq/pain|faq/numbing").
+# Between the answers given to one question when the second was close ("faq/pain|faq/numbing"),
+# and between those offered in a question back ("asked back: faq/pain|faq/numbing",
+# actions/which_answer.py), which is not an answer either.
 ALTERNATIVES = "|"
+ASKED_BACK = "asked back: "
 
 
 def answers(predicted: str, expected: str) -> bool:
-    return expected in predicted.split(ALTERNATIVES)
+    return not predicted.startswith(ASKED_BACK) and expected in predicted.split(ALTERNATIVES)
+
+
+def offers(predicted: str, expected: str) -> bool:
+    return predicted.startswith(ASKED_BACK) and expected in predicted.removeprefix(ASKED_BACK).split(ALTERNATIVES)
 # Both variants of utter_urgent_symptom open with these words (domain/safety.yml).
 URGENT_OPENINGS = ("This may need urgent care", "Esto puede necesitar atención urgente")
 # The turns that put a conversation in each context before the message is sent.
@@ -73,6 +84,9 @@ def missing_facts(reply: str, facts: list[list[Any]]) -> list[list[str]]:
     """The facts none of whose wordings appear in the reply."""
     said = normalise(reply)
     return [fact for fact in facts if not any(normalise(str(wording)) in said for wording in fact)]
+
+
+URGENT_INTENT = "urgent_symptom"
 
 
 def is_urgent_reply(replies: list[str]) -> bool:
@@ -107,13 +121,18 @@ class Assistant:
         predicted: list[str] = []
         previous = None
         for question in with_alternatives(separation.questions):
-            topic = predicted_full_intent(question.parse)
+            offered = offered_answers(question.parse)
+            topic = ASKED_BACK + ALTERNATIVES.join(offered) if offered else predicted_full_intent(question.parse)
             if question.text == previous:  # a close second answer given beside the first: "a|b"
                 predicted[-1] += f"{ALTERNATIVES}{topic}"
             else:
                 predicted.append(topic)
             previous = question.text
         return predicted
+
+
+def offered_answers(parse: dict[str, Any]) -> list[str]:
+    return [entity["value"] for entity in parse.get("entities") or [] if entity["entity"] == ANSWER_OPTION_ENTITY]
 
 
 def new_sender() -> str:
@@ -143,8 +162,24 @@ class AnswerResult:
     def wrong_topic(self) -> bool:
         """Some question got an answer on another topic (not a fallback or a question back)."""
         asked = self.predicted[: len(self.expected)]
-        return any(not answers(got, want) and got not in NOT_AN_ANSWER
+        return any(not answers(got, want) and got not in NOT_AN_ANSWER and not got.startswith(ASKED_BACK)
                    for got, want in zip(asked, self.expected, strict=False))
+
+    @property
+    def alarmed(self) -> bool:
+        """A question that is not urgent got the urgent guidance."""
+        return URGENT_INTENT not in self.expected and is_urgent_reply(self.replies)
+
+    @property
+    def asked_back(self) -> bool:
+        return any(got.startswith(ASKED_BACK) for got in self.predicted)
+
+    @property
+    def right_one_offered(self) -> bool:
+        """Asked back, and each question's answer was given or among those offered."""
+        asked = self.predicted[: len(self.expected)]
+        return self.asked_back and len(asked) == len(self.expected) and all(
+            answers(got, want) or offers(got, want) for got, want in zip(asked, self.expected, strict=True))
 
 
 @dataclass
@@ -163,6 +198,10 @@ class AnswerReport:
         return self.share([r.wrong_topic for r in self.results])
 
     @property
+    def asked_back_rate(self) -> float:
+        return self.share([r.asked_back for r in self.results])
+
+    @property
     def factual(self) -> list[AnswerResult]:
         return [r for r in self.results if r.expected[0].startswith("faq/")]
 
@@ -176,7 +215,9 @@ class AnswerReport:
         styles = ", ".join(f"{s} {complete_by_style[s]}/{n}" for s, n in sorted(by_style.items()))
         return (
             f"{len(self.results)} messages: intent + retrieval (every question) {self.intent_accuracy:.1%}, "
-            f"wrong topic {self.wrong_topic_rate:.1%}; "
+            f"wrong topic {self.wrong_topic_rate:.1%}, asked which answer {self.asked_back_rate:.1%} "
+            f"(the right one offered {sum(r.right_one_offered for r in self.results)} times), "
+            f"urgent guidance to {sum(r.alarmed for r in self.results)} questions; "
             f"{len(self.factual)} factual, answers complete {self.complete_rate:.1%} ({styles})"
         )
 
@@ -291,7 +332,7 @@ def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
 
 
 def main(argv: list[str]) -> None:
-    which = set(argv[1:]) or {"answers", "followups", "safety", "final", "fresh", "real", "spanish"}
+    which = set(argv[1:]) or {"answers", "followups", "safety", "final", "fresh", "real", "spanish", "boundary"}
     with tempfile.TemporaryDirectory() as workdir:
         database_url = f"sqlite:///{workdir}/clinic.db"
         upgrade(database_url)
@@ -318,6 +359,9 @@ def main(argv: list[str]) -> None:
             if "real" in which:
                 print("real questions:")
                 print(evaluate_answers(assistant, REAL_QUESTIONS).details())
+            if "boundary" in which:
+                print("safety boundary:")
+                print(evaluate_safety(assistant, SAFETY_BOUNDARY).details())
             if "spanish" in which:
                 print("spanish (topic understood):")
                 print(evaluate_topics(assistant).details())

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.interpretation import DECIDED_BY, Interpreter, asks_for_a_person
+from nlu.interpretation import ANSWER_OPTION_ENTITY, DECIDED_BY, Interpreter, asks_for_a_person
 from nlu.retrieval import chosen_answer
 
 
@@ -151,7 +151,7 @@ def with_answers(*ranking: tuple[str, float]) -> Message:
         ((("faq/procedure", 0.35), ("faq/injection_method", 0.3)), "faq/injection_method"),  # weak and close
         ((("faq/procedure", 0.55), ("faq/injection_method", 0.4)), "faq/injection_method"),  # close
         ((("faq/procedure", 0.9), ("faq/injection_method", 0.05)), None),  # sure
-        ((("faq/procedure", 0.25), ("faq/injection_method", 0.15)), None),  # neither is likely
+        ((("faq/procedure", 0.35), ("faq/injection_method", 0.1)), None),  # weak, but neither close nor too weak
     ],
 )
 def test_a_close_second_answer_is_named_beside_an_unsure_first(
@@ -161,6 +161,20 @@ def test_a_close_second_answer_is_named_beside_an_unsure_first(
     assert item.get("alternative_answer") == alternative
     assert chosen_answer(item) == "faq/procedure"
     assert item.get(DECIDED_BY) == ("classifier, with a close second answer" if alternative else "classifier")
+
+
+def test_too_weak_an_answer_is_asked_about_not_given(interpreter: Interpreter) -> None:
+    """Neither likely alone nor as a pair: the patient is asked which of the best three (each
+    with a chance) the question wants."""
+    item = interpreted(interpreter, with_answers(
+        ("faq/procedure", 0.25), ("faq/injection_method", 0.15), ("not_covered/cost", 0.1), ("faq/pain", 0.08),
+    ))
+    assert item.get("intent")["name"] == "nlu_fallback"
+    assert entity_values(item, ANSWER_OPTION_ENTITY) == ["faq/procedure", "faq/injection_method", "not_covered/cost"]
+    assert item.get(DECIDED_BY) == "classifier unsure: asks which answer"
+    unlikely_others = interpreted(interpreter, with_answers(("faq/procedure", 0.25), ("faq/pain", 0.04)))
+    assert chosen_answer(unlikely_others) == "faq/procedure"
+    assert not entity_values(unlikely_others, ANSWER_OPTION_ENTITY)
 
 
 @pytest.mark.parametrize("text", ["EXIT", "exit.", "Never mind", "stop the booking!"])

@@ -38,6 +38,14 @@ def test_uncovered_question_is_declined_with_a_consult_offer(assistant: Bot, sen
     assert "anything else" in joined(assistant, sender, "no thanks")
 
 
+def test_a_picked_answer_is_the_one_a_follow_up_is_read_after(assistant: Bot, sender: str) -> None:
+    """The pick from a question asked back (actions/which_answer.py) is answered as the bot's own."""
+    picked = joined(assistant, sender, '/faq{"answer_choice": "faq/side_effects"}')
+    assert "redness, swelling and bruising" in picked
+    assert "can last a few days" in joined(assistant, sender, "how long do they last?")
+    assert "didn't" in joined(assistant, sender, '/faq{"answer_choice": "faq/made_up"}').lower()
+
+
 def test_small_talk(assistant: Bot, sender: str) -> None:
     assert "virtual assistant" in joined(assistant, sender, "hi there")
     assert "not a person" in joined(assistant, sender, "am i talking to a bot?")

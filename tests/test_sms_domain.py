@@ -51,6 +51,10 @@ ACTION_RESPONSES = {
     "action_cancel_booking": ["utter_booking_cancelled"],
     "action_handoff": ["utter_handoff_done", "utter_handoff_failed"],
     "consult_form": [name for name in DOMAIN.responses if name.startswith("utter_ask_")],
+    "action_ask_which_answer": ["utter_ask_which_answer", "utter_default"],
+    "action_give_chosen_answer": [
+        name for name in DOMAIN.responses if name.startswith(("utter_faq/", "utter_not_covered/", "utter_default"))
+    ],
     "action_clear_booking": [],
     "action_deactivate_loop": [],
 }

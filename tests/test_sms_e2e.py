@@ -109,6 +109,14 @@ def test_buttons_are_numbered_and_a_number_answers(assistant: Bot) -> None:
     assert "anything else" in " ".join(text(assistant, number, "2"))
 
 
+def test_an_unclear_question_is_asked_back_and_a_number_picks_the_answer(assistant: Bot) -> None:
+    number = new_number()
+    asked = " ".join(text(assistant, number, "question about the injections"))
+    assert "Do you mean one of these?" in asked
+    assert "3 for What happens at a session" in asked
+    assert "anesthetic cream" in " ".join(text(assistant, number, "3"))
+
+
 @pytest.mark.parametrize(
     ("token", "signed"), [("wrong-token", True), (TWILIO_TEST_TOKEN, False)], ids=["forged", "unsigned"]
 )
