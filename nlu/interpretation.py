@@ -135,6 +135,9 @@ class Interpreter(ConfiguredComponent):
         elif safety == red_flags.CANDIDACY:
             set_intent(message, red_flags.CANDIDACY_INTENT)
             decided_by = "safety: a past red flag asked as candidacy"
+        elif safety == red_flags.FOR_THE_TEAM:
+            set_intent(message, REQUEST_HUMAN_INTENT)
+            decided_by = "safety: coming in with a mild condition"
         elif safety != red_flags.KEEP:
             choose_answer(message, safety)
             decided_by = f"safety: {safety}"

@@ -28,8 +28,14 @@ else may change what a message means, for every message:
    when the classifier only leans towards urgent (below 0.5) and it speaks neither
    of now ("still", "since") nor of a treatment already had ("after my session").
 6. A red flag from the patient's past, asked as a candidacy question ("I had hives
-   from an antibiotic years ago, can I still have it?"), is a candidacy question:
-   only a provider can answer it. Anything said of now keeps it urgent.
+   from an antibiotic years ago, can I still have it?", "I fainted once years ago,
+   will that be a problem?"), is a candidacy question: only a provider can answer
+   it. Whether to come in with a mild condition of today that is not from the
+   treatment ("a bit of a temperature from a cold, can I still come?") is for the
+   team, like any illness on the day. Anything said of now, or after a treatment,
+   keeps it urgent.
+7. A red flag said not to be there ("no fever") is not one; someone else's story
+   retold ("my friend said her face swelled, does that happen?") is a general question.
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
@@ -74,14 +80,20 @@ HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|si alguien|si tuviera|si me (diera|da|pasa)|qu[eé] pasa si|en caso de"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it"
-    r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common)\b"
+    r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common"
+    r"|if my|if i feel|if i start|if (some|any) of|might my|might i)\b"
 )
 # Someone else's words ("my friend said it can cause a fever") are not the patient's own
 # symptoms; someone's own body ("my husband's lips are swelling") is: it needs the verb.
 SOMEONE_ELSE = re.compile(
-    r"\b(my|our) (friend|mate|sister|brother|mum|mom|mother|dad|father|cousin|aunt|partner|husband|wife|colleague"
-    r"|coworker|neighbou?r|daughter|son)s? (said|says|told me|thinks|reckons|heard|read)\b"
+    r"\b((my|our|a) (friend|mate|sister|brother|mum|mom|mother|dad|father|cousin|aunt|partner|husband|wife|colleague"
+    r"|coworker|neighbou?r|daughter|son)s? (said|says|told me|thinks|reckons|heard|read)"
+    r"|i('ve| have)? (read|heard) (about|of|that|stories|horror stories)|someone (said|told me))\b"
 )
+# Asked of the patient's own body, even within someone else's story.
+FIRST_PERSON = re.compile(r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself)\b")
+# "no fever", "not hot": a red flag said to be absent.
+NEGATED = re.compile(r"\b(no|not|without|zero|nor|never)\W*$")
 
 # A red flag from the patient's past, asked as whether they may still have the treatment
 # (the classifier leaning below TREATMENT_QUESTION_MAX_URGENT to urgent).
@@ -89,12 +101,21 @@ PAST_HISTORY = re.compile(
     r"\b(\d+|a few|few|some|many|several|two|three|ten) (years?|yrs?|months?) ago\b|\b(years|ages|a long time) ago\b"
     r"|\b(as a (kid|child|teen\w*|baby)|when i was (a |little|young|younger|small|\d+)\w*|in the past|history of"
     r"|once had|used to (get|have)|last year|back in \d{4}|in \d{4}|as a teenager|in my (twenties|teens|20s|30s))\b"
+    r"|\bonce( before| when|[.,;!?])"
 )
 ASKS_TO_HAVE_IT = re.compile(
     r"\b((can|could|may|should) i (still |safely )?(have|get|do|try)|am i (still )?(ok|okay|able|allowed|a candidate"
     r"|suitable|a good candidate)|is it (still )?(safe|ok|okay) for me|would i be able|does (that|this) (mean|rule)"
-    r"|rule me out|still (have|get) (it|meso\w*|the treatment)|be a (good )?candidate|stop me from)\b"
+    r"|rule me out|still (have|get) (it|meso\w*|the treatment)|be a (good )?candidate|stop me from"
+    r"|(will|would) (that|this|it) be (a problem|an issue|ok|okay)|is (that|this|it) (still )?(a problem|an issue|ok"
+    r"|okay)|does (that|this|it) matter)\b"
 )
+# Whether to come in with a condition of today ("should I still come?"), said to be mild.
+ASKS_TO_COME_IN = re.compile(
+    r"\b((should|can|could|may) i (still )?(come|attend|keep my appointment|go ahead)|still come|is that a no"
+    r"|should i (wait|reschedule|postpone)|better to wait)\b"
+)
+MILD = re.compile(r"\b(mild|slight|slightly|a bit of|a little|a touch of|tiny|small)\b")
 
 # A plea for help naming the face, throat or breathing ("help my lips"), too short for the
 # classifier to be sure of anything: urgent.
@@ -104,12 +125,21 @@ FACE_OR_BREATHING = re.compile(r"\b(lips?|face|throat|tongue|eyes?|mouth|chest|b
 # Above this, the classifier's doubt outweighs a named concern or medicine.
 TREATMENT_QUESTION_MAX_URGENT = 0.5
 # A decision is to escalate, to keep the classifier's choice, or the answer to give instead.
-ESCALATE, KEEP, CANDIDACY = "escalate", "keep", "candidacy"
+ESCALATE, KEEP, CANDIDACY, FOR_THE_TEAM = "escalate", "keep", "candidacy", "for the team"
 GENERAL_QUESTION, HYPOTHETICAL_QUESTION = "general", "hypothetical"
 
 
 def entity_names(message_data: dict[str, Any]) -> set[str]:
     return {entity.get("entity") for entity in message_data.get(ENTITIES) or []}
+
+
+def said_terms(message_data: dict[str, Any]) -> set[str]:
+    """The entities found, but for a red flag said to be absent ("no fever")."""
+    text = (message_data.get(TEXT) or "").lower()
+    return {
+        entity.get("entity") for entity in message_data.get(ENTITIES) or []
+        if not (entity.get("entity") == RED_FLAG_ENTITY and NEGATED.search(text[: int(entity.get("start") or 0)]))
+    }
 
 
 def urgent_confidence(message_data: dict[str, Any]) -> tuple[bool, float]:
@@ -127,13 +157,14 @@ def question_kind(text: str) -> str | None:
     lowered = text.lower().replace("’", "'").strip()
     reported = bool(SOMEONE_ELSE.search(lowered))
     lowered = SOMEONE_ELSE.sub("someone", lowered)
-    if PRESENT.search(lowered):
+    if PRESENT.search(lowered) or HAPPENING.search(lowered):
         return None
     if HYPOTHETICAL.search(lowered):
         return HYPOTHETICAL_QUESTION
+    if reported:  # "my friend said her face swelled, does that happen?" asks, though it starts with a story
+        return GENERAL_QUESTION if "?" in lowered and not FIRST_PERSON.search(lowered) else None
     words = re.findall(r"[\w']+", lowered)
-    # "my friend said it can cause a fever, is that true?" asks, though it starts with a story.
-    asks = (bool(words) and words[0] in QUESTION_WORDS) or (reported and "?" in lowered)
+    asks = bool(words) and words[0] in QUESTION_WORDS
     return GENERAL_QUESTION if asks and not PERSONAL.search(lowered) else None
 
 
@@ -151,6 +182,15 @@ def treatment_question_topic(message_data: dict[str, Any], urgent_confidence: fl
 HAPPENING = re.compile(r"\b(is|are|am|i'm|im|it's|its|keeps?|been) \w+ing\b")
 
 
+def comes_in_with_a_mild_condition(message_data: dict[str, Any]) -> bool:
+    """Whether to come in with a mild condition of today not from the treatment ("a bit of a
+    temperature from a chest cold, can I still come?"), with a classifier that does not lean urgent."""
+    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
+    if urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT or AFTER_TREATMENT.search(lowered):
+        return False
+    return bool(ASKS_TO_COME_IN.search(lowered) and MILD.search(lowered)) and not HAPPENING.search(lowered)
+
+
 def past_history_candidacy(message_data: dict[str, Any]) -> bool:
     """A red flag of the patient's past, asked as whether they may have the treatment, with
     nothing said of now and a classifier that does not lean towards urgent."""
@@ -165,21 +205,41 @@ def past_history_candidacy(message_data: dict[str, Any]) -> bool:
     return not (PRESENT.search(rest) or HAPPENING.search(rest))
 
 
+def past_history_question(message_data: dict[str, Any], general_question: float) -> bool:
+    """A red flag of the patient's past, then a question the classifier is sure of ("had a rash
+    from a vitamin C serum once. does your mix have vitamin C?"), nothing said of now."""
+    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
+    if urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT:
+        return False
+    if PRESENT.search(lowered) or HAPPENING.search(lowered) or AFTER_TREATMENT.search(lowered):
+        return False
+    asks = "?" in lowered and classified_as_question(message_data, general_question)
+    return asks and bool(PAST_HISTORY.search(lowered))
+
+
 def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
+    """The classifier's best reading is a question, and its questions together reach `confidence`
+    (a factual question it half reads as a candidacy one is still surely a question)."""
     intent = message_data.get(INTENT) or {}
-    return intent.get("name") in QUESTION_INTENTS and float(intent.get("confidence", 0.0)) >= confidence
+    ranking = message_data.get(INTENT_RANKING_KEY) or [intent]
+    as_question = sum(float(entry.get("confidence", 0.0)) for entry in ranking if entry.get("name") in QUESTION_INTENTS)
+    return intent.get("name") in QUESTION_INTENTS and as_question >= confidence
 
 
 def safety_decision(
     message_data: dict[str, Any], min_urgent: float, ordinary_side_effect: float, general_question: float
 ) -> str:
-    names = entity_names(message_data)
+    names = said_terms(message_data)
     lowered = (message_data.get(TEXT) or "").lower()
     if POISONING_ENTITY in names or (PLEA.search(lowered) and FACE_OR_BREATHING.search(lowered)):
         return ESCALATE
     if RED_FLAG_ENTITY in names or names >= PREGNANCY_ENTITIES:
         if past_history_candidacy(message_data):
             return CANDIDACY
+        if past_history_question(message_data, general_question):
+            return KEEP
+        if comes_in_with_a_mild_condition(message_data):
+            return FOR_THE_TEAM
         kind = question_kind(message_data.get(TEXT) or "")
         if kind and classified_as_question(message_data, general_question):
             return KEEP

@@ -24,8 +24,10 @@ DEFAULT_OUTPUT = HERE.parent / "models" / "spacy" / "en_liondale"
 PIPELINE_NAME = "liondale_clinic"
 # " * " in a phrase: up to this many arbitrary words.
 WILDCARD_WORDS = 3
-# A word ending in "*" ("hinch*") matches any word that starts with it, for
-# Spanish, whose word endings the English lemmatizer does not know.
+# A word ending in "*" ("hinch*") matches any word that starts with it: for
+# Spanish, whose word endings the English lemmatizer does not know, and for a form
+# whose lemma has calm senses too ("spreading*" is not "spread out", "fainted*"
+# is not "a faint bruise").
 PREFIX_MARK = "*"
 
 TokenPattern = list[dict[str, Any]]

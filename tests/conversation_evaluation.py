@@ -198,6 +198,10 @@ class AnswerReport:
         return self.share([r.wrong_topic for r in self.results])
 
     @property
+    def alarmed_rate(self) -> float:
+        return self.share([r.alarmed for r in self.results])
+
+    @property
     def asked_back_rate(self) -> float:
         return self.share([r.asked_back for r in self.results])
 

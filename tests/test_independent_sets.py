@@ -17,6 +17,7 @@ from tests.conversation_evaluation import (
     HELDOUT,
     REAL_QUESTIONS,
     SAFETY,
+    SAFETY_BOUNDARY,
     SPANISH,
     Assistant,
     evaluate_answers,
@@ -28,19 +29,23 @@ from tests.nlu_evaluation import PROJECT_ROOT, load_examples
 from tests.servers import Bot
 
 # Floors under the figures reached (README, "How well it answers"): intent + retrieval
-# 91.3%, 92.4%, 95.0% and 89.5% (held-out, final check, fresh check, real questions),
-# complete 91.7%, 94.9%, 97.7% and 91.3%, wrong topics 8.1%, 5.1%, 3.5% and 7.0%, 27 of 28
-# follow-ups, Spanish topics 86.7%; false alarms 2.2%, 2.0%, 5.0% (2 of 40 on the fresh
-# set) and 0 of 10 in Spanish. Training is deterministic (fixed seeds, pinned encoder), so
+# 91.3%, 91.5%, 92.0% and 88.0% (held-out, final check, fresh check, real questions),
+# complete 91.1%, 94.1%, 95.3% and 91.3%, wrong topics 3.1%, 3.4%, 2.5% and 6.0%, asked
+# which answer 5.0% at most, urgent guidance to 3 of 381 questions at most, 26 of 28
+# follow-ups, Spanish topics 86.7%; false alarms 1.1%, 0%, 0%, 5.5% on the safety-boundary
+# set and 0 of 10 in Spanish. Training is deterministic (fixed seeds, pinned encoder), so
 # the floors sit just under the figures. Recall stays 100% on every set.
 MIN_HELDOUT_ACCURACY = 0.90
 MIN_INTENT_ACCURACY = 0.87
 MIN_COMPLETE_ANSWERS = 0.90
 MIN_COMPLETE_FOLLOWUPS = 0.85
 MIN_SPANISH_TOPICS = 0.85
-MAX_WRONG_TOPIC = 0.085
+MAX_WRONG_TOPIC = 0.065
+# Asking back is no wrong answer, but a question back to every message would be no help.
+MAX_ASKED_BACK = 0.06
+MAX_QUESTIONS_ALARMED = 0.01
 MAX_FALSE_ALARMS = 0.03
-MAX_FALSE_ALARMS_FRESH_CHECK = 0.05
+MAX_FALSE_ALARMS_BOUNDARY = 0.06
 MAX_FALSE_ALARMS_SPANISH = 0.10
 
 
@@ -55,7 +60,8 @@ def texts_of(node: object) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "path", [HELDOUT, SAFETY, FINAL_CHECK, FRESH_CHECK, REAL_QUESTIONS, SPANISH], ids=lambda path: path.parent.name
+    "path", [HELDOUT, SAFETY, FINAL_CHECK, FRESH_CHECK, REAL_QUESTIONS, SPANISH, SAFETY_BOUNDARY],
+    ids=lambda path: path.parent.name,
 )
 def test_no_set_message_is_training_data(path: Path) -> None:
     nlu_files = (PROJECT_ROOT / "data" / "nlu").glob("*.yml")
@@ -77,7 +83,8 @@ def test_urgent_messages_are_all_escalated_and_calm_ones_rarely(running: Assista
 
 @pytest.mark.parametrize(
     ("path", "max_false_alarms"),
-    [(FINAL_CHECK, MAX_FALSE_ALARMS), (FRESH_CHECK, MAX_FALSE_ALARMS_FRESH_CHECK), (SPANISH, MAX_FALSE_ALARMS_SPANISH)],
+    [(FINAL_CHECK, MAX_FALSE_ALARMS), (FRESH_CHECK, MAX_FALSE_ALARMS), (SAFETY_BOUNDARY, MAX_FALSE_ALARMS_BOUNDARY),
+     (SPANISH, MAX_FALSE_ALARMS_SPANISH)],
     ids=lambda value: value.parent.name if isinstance(value, Path) else "",
 )
 def test_urgent_messages_of_the_later_sets_are_all_escalated(
@@ -94,6 +101,8 @@ def test_later_sets_questions_are_answered_completely(running: Assistant, path: 
     assert report.intent_accuracy >= MIN_INTENT_ACCURACY, report.summary()
     assert report.complete_rate >= MIN_COMPLETE_ANSWERS, report.summary()
     assert report.wrong_topic_rate <= MAX_WRONG_TOPIC, report.summary()
+    assert report.asked_back_rate <= MAX_ASKED_BACK, report.summary()
+    assert report.alarmed_rate <= MAX_QUESTIONS_ALARMED, report.summary()
 
 
 def test_spanish_questions_are_understood(running: Assistant) -> None:
@@ -108,6 +117,8 @@ def test_heldout_questions_are_understood_and_answered_completely(running: Assis
     assert report.intent_accuracy >= MIN_HELDOUT_ACCURACY, report.details()
     assert report.complete_rate >= MIN_HELDOUT_ACCURACY, report.details()
     assert report.wrong_topic_rate <= MAX_WRONG_TOPIC, report.details()
+    assert report.asked_back_rate <= MAX_ASKED_BACK, report.details()
+    assert report.alarmed_rate <= MAX_QUESTIONS_ALARMED, report.details()
 
 
 def test_followups_are_answered_in_context(running: Assistant) -> None:

@@ -16,7 +16,8 @@ QUESTION_FORMS = PROJECT_ROOT / "data" / "nlu" / "question_forms.yml"
 
 def answers_in_domain() -> set[str]:
     domain = yaml.safe_load((PROJECT_ROOT / "domain" / "faq.yml").read_text(encoding="utf-8"))
-    return {name.removeprefix("utter_") for name in domain["responses"] if name.startswith("utter_")}
+    answers = ("utter_faq/", "utter_not_covered/")
+    return {name.removeprefix("utter_") for name in domain["responses"] if name.startswith(answers)}
 
 
 def examples_by_cell() -> dict[tuple[str, str], int]:

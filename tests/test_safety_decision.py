@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from safety.red_flags import CANDIDACY, ESCALATE, KEEP, SIDE_EFFECTS_ANSWER, safety_decision
+from safety.red_flags import CANDIDACY, ESCALATE, FOR_THE_TEAM, KEEP, SIDE_EFFECTS_ANSWER, safety_decision
 
 
 def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> dict[str, Any]:
@@ -99,10 +99,48 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("ask_candidacy", 0.8)], "red_flag", "pregnancy", "pregnancy_sign",
                text="I'm pregnant and had bleeding years ago, can I still have it?"), ESCALATE),
         (parse([("urgent_symptom", 0.6)], "red_flag", text="I had a fever years ago, can I still have it?"), ESCALATE),
+        (parse([("ask_candidacy", 0.7)], "red_flag",
+               text="i passed out once as a teenager, would that be an issue?"), CANDIDACY),
+        # A past red flag before a question the classifier is sure of gets that answer.
+        (parse([("faq", 0.8)], "red_flag", text="got hives from a serum once. any vitamin E in yours?"), KEEP),
+        (parse([("faq", 0.8)], "red_flag", text="got hives from a serum once and now my lips are puffy?"), ESCALATE),
+        # Whether to come in with a mild condition of today is for the team...
+        (parse([("faq", 0.6), ("urgent_symptom", 0.1)], "red_flag",
+               text="slight temperature from a cold, should I still come tomorrow?"), FOR_THE_TEAM),
+        # ...not when it is from the treatment, getting worse, or not said to be mild.
+        (parse([("faq", 0.6)], "red_flag", text="slight fever after my session, should I still come?"), ESCALATE),
+        (parse([("faq", 0.6)], "red_flag", text="a bit of a rash that is spreading, can I still come?"), ESCALATE),
+        (parse([("faq", 0.6)], "red_flag", text="I have a fever, can I still come in?"), ESCALATE),
+        # Someone else's story retold, asked as a question, is a general question...
+        (parse([("faq", 0.8)], "red_flag", text="a friend told me her lips swelled up after meso. does that happen?"),
+         KEEP),
+        # ...but not when it says anything of the patient or of now.
+        (parse([("faq", 0.8)], "red_flag", text="my friend said my face swelled, is that bad?"), ESCALATE),
+        (parse([("faq", 0.8)], "red_flag", text="my mum says her lips are swelling, is that a thing?"), ESCALATE),
+        # "if my ..." asks of what may happen; "if it's swelling" speaks of now.
+        (parse([("faq", 0.9)], "red_flag", text="if my face swelled after, how long to go down?"), KEEP),
+        (parse([("faq", 0.4)], "red_flag", text="if my face swelled after, how long to go down?"), SIDE_EFFECTS_ANSWER),
+        (parse([("faq", 0.9)], "red_flag", text="if my lips are swelling up what do I do?"), ESCALATE),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
     assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.8, general_question=0.6) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("day 3, no fever, a little sore", KEEP),
+        ("not hot, just a bit pink", KEEP),
+        ("no idea why but I have a fever", ESCALATE),
+        ("no, I have a fever", ESCALATE),
+    ],
+)
+def test_a_red_flag_said_to_be_absent_is_not_one(text: str, expected: str) -> None:
+    term = "fever" if "fever" in text else "hot"
+    data = parse([("faq", 0.9), ("urgent_symptom", 0.05)], text=text)
+    data["entities"] = [{"entity": "red_flag", "value": term, "start": text.index(term), "end": text.index(term) + 5}]
+    assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.5, general_question=0.6) == expected
 
 
 @pytest.mark.parametrize(
