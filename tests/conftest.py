@@ -25,6 +25,31 @@ for _name, _value in TEST_CHANNEL_ENV.items():
     os.environ.setdefault(_name, _value)
 
 
+# Each test's tier, from what it needs (a test may also be marked by hand: a mark wins).
+# `make test-fast` runs the unit tier; `make test` runs them all.
+BROWSER_FIXTURES = {"browser", "page"}
+SERVER_FIXTURES = {"assistant", "web_stack", "guarded_bot", "instances", "console", "stack"}
+MODEL_FIXTURES = {"agent", "trained_model"}
+TIERS = ("browser", "e2e", "model", "unit")
+
+
+def tier_of(item: pytest.Item) -> str:
+    marked = [tier for tier in TIERS if item.get_closest_marker(tier)]
+    if marked:
+        return marked[0]
+    used = set(getattr(item, "fixturenames", ()))
+    if used & BROWSER_FIXTURES:
+        return "browser"
+    if used & SERVER_FIXTURES:
+        return "e2e"
+    return "model" if used & MODEL_FIXTURES else "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(tier_of(item))
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"

@@ -31,7 +31,8 @@ from tests.servers import (
     write_endpoints,
 )
 
-pytestmark = pytest.mark.database
+# The several-instance setup is PostgreSQL's: these run in `make test`'s PostgreSQL pass only.
+pytestmark = [pytest.mark.database, pytest.mark.several_instances, pytest.mark.e2e]
 
 TRACKER_DB_URL = "postgresql://postgres@127.0.0.1:5432/liondale_tracker_test"
 REDIS_URL = "redis://127.0.0.1:6379/5"

@@ -15,7 +15,7 @@ from tests.webchat_stack import DESKTOP, WAIT_MS, WEB_DIR, WebStack, fresh_page
 
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
-AXE = (WEB_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text()
+AXE_SCRIPT = WEB_DIR / "node_modules" / "axe-core" / "axe.min.js"  # read when a page opens: `make test` installs it
 # WCAG 2.1 A and AA, and the two best-practice rules the widget used to break (landmarks, heading levels).
 AXE_RUN = """() => axe.run(document, {
   runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -57,7 +57,7 @@ class WatchedPage:
 
 @contextmanager
 def open_page(browser: Browser, web_stack: WebStack, viewport: dict[str, int]) -> Iterator[WatchedPage]:
-    with fresh_page(browser, viewport, init_scripts=(AXE, SOCKET_PROBE)) as page:
+    with fresh_page(browser, viewport, init_scripts=(AXE_SCRIPT.read_text(), SOCKET_PROBE)) as page:
         watched = WatchedPage(page).watch()
         page.goto(web_stack.page_url())
         expect(launcher(page)).to_be_visible(timeout=WAIT_MS)  # rasa-webchat shows itself once connected
