@@ -2,8 +2,9 @@
 
 `install()` is called explicitly at start-up (serving/bot.py, bench/inprocess.py).
 It refuses to run on a Rasa other than the pinned one and checks that every
-attribute it replaces still exists, so an upgrade fails loudly at start-up
-instead of silently losing a fix. tests/test_rasa_patches.py checks each
+attribute it replaces still exists, and every private one the project's own
+subclasses and the chat socket rely on (RELIED_ON, SOCKET_ATTRIBUTES), so an
+upgrade fails loudly at start-up instead of silently losing a fix. tests/test_rasa_patches.py checks each
 replacement against the behaviour of the code it replaces.
 
 - RemoteAction._validate_action_result: Rasa checks every action response with
@@ -47,12 +48,14 @@ import engineio.base_server
 import jsonschema
 import rasa
 import rasa.utils.common
+import socketio
 import tensorflow as tf
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import UserMessage
 from rasa.core.policies.policy import Policy
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
@@ -68,9 +71,12 @@ REPLACED = (
     (rasa.utils.common, "_filter_warnings"),
     (MessageProcessor, "parse_message"),
 )
-# Not replaced process-wide, but overridden by subclasses (stores/tracker_store.py,
-# policies/rules_first_ted.py): a rename in Rasa would silently bypass them.
+# Not replaced process-wide, but overridden by subclasses or used by them
+# (stores/tracker_store.py, policies/rules_first_ted.py, nlu/entities.py): a rename in
+# Rasa would silently bypass them.
 RELIED_ON = (
+    (SQLTrackerStore, "SQLEvent"),
+    (SpacyEntityExtractor, "_extract_entities"),
     (SQLTrackerStore, "_retrieve"),
     (SQLTrackerStore, "_event_query"),
     (SQLTrackerStore, "_additional_events"),
@@ -79,6 +85,10 @@ RELIED_ON = (
     (MessageProcessor, "_update_full_retrieval_intent"),
     (MessageProcessor, "_check_for_unseen_features"),
 )
+# Attributes of a python-socketio server and its engine.io server that the chat socket
+# sets (channels/webchat.py): instance attributes, so checked on a fresh server.
+SOCKET_ATTRIBUTES = ("packet_class", "handlers", "eio")
+ENGINE_ATTRIBUTES = ("cors_allowed_origins", "max_http_buffer_size")
 RASA_RESOLVE_EVENT_CLASS = Event.resolve_by_type
 RASA_LOAD_TF_MODEL = RasaModel.load.__func__
 RASA_FILTER_WARNINGS = rasa.utils.common._filter_warnings
@@ -171,6 +181,13 @@ async def parse_message_in_a_worker_thread(
     return parse_data
 
 
+def missing_socket_attributes() -> list[str]:
+    server = socketio.AsyncServer(async_mode="sanic")
+    missing = [f"AsyncServer.{name}" for name in SOCKET_ATTRIBUTES if not hasattr(server, name)]
+    engine = getattr(server, "eio", None)
+    return missing + [f"AsyncServer.eio.{name}" for name in ENGINE_ATTRIBUTES if not hasattr(engine, name)]
+
+
 def check_supported(version: str = rasa.__version__) -> None:
     if version != PINNED_RASA_VERSION:
         raise UnsupportedRasa(
@@ -178,6 +195,7 @@ def check_supported(version: str = rasa.__version__) -> None:
             "run `make setup` (requirements.lock), or review every patch before changing the pin."
         )
     missing = [f"{owner.__name__}.{name}" for owner, name in REPLACED + RELIED_ON if not hasattr(owner, name)]
+    missing += missing_socket_attributes()
     if missing:
         raise UnsupportedRasa(f"Attributes the clinic's overrides rely on no longer exist: {', '.join(missing)}")
 

@@ -168,6 +168,18 @@ def test_a_missing_attribute_is_refused(owner: type, name: str, monkeypatch: pyt
         rasa_patches.check_supported()
 
 
+@pytest.mark.parametrize(
+    ("names", "name"), [("SOCKET_ATTRIBUTES", "packet_class"), ("ENGINE_ATTRIBUTES", "cors_allowed_origins")]
+)
+def test_a_missing_socket_attribute_is_refused(names: str, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chat socket's attributes are checked on a real server: one it no longer has is named."""
+    monkeypatch.setattr(rasa_patches, names, (*getattr(rasa_patches, names), "no_such_attribute"))
+    with pytest.raises(rasa_patches.UnsupportedRasa, match=r"AsyncServer\.(eio\.)?no_such_attribute"):
+        rasa_patches.check_supported()
+    monkeypatch.setattr(rasa_patches, names, (name,))
+    rasa_patches.check_supported()
+
+
 def test_the_pinned_version_is_the_locked_one() -> None:
     lock = (Path(__file__).resolve().parent.parent / "requirements.lock").read_text().splitlines()
     assert f"rasa=={rasa_patches.PINNED_RASA_VERSION}" in lock
