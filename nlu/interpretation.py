@@ -61,6 +61,15 @@ LEAVES_THE_BOOKING = frozenset({"exit", "quit", "never mind", "nevermind", "stop
 STOP_INTENT = "stop"
 
 
+# A button's payload ("/request_consult", '/faq{"answer_choice": "faq/pain"}'): Rasa's own
+# handler reads it. Typed text that only starts with "/" ("/ my throat is closing") is read.
+PAYLOAD = re.compile(r"/[A-Za-z_][\w/]*(@[0-9.]+)?(\{.*\})?\s*", re.DOTALL)
+
+
+def is_payload(text: str) -> bool:
+    return bool(PAYLOAD.fullmatch(text.strip()))
+
+
 def leaves_the_booking(text: str) -> bool:
     return re.sub(r"[^\w ]", "", text.lower()).strip() in LEAVES_THE_BOOKING
 
@@ -114,7 +123,7 @@ class Interpreter(ConfiguredComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if message.get(INTENT) and not (message.get(TEXT) or "").startswith("/"):
+            if message.get(INTENT) and not is_payload(message.get(TEXT) or ""):
                 message.set(DECIDED_BY, self.interpret(message), add_to_output=True)
         return messages
 

@@ -30,12 +30,15 @@ else may change what a message means, for every message:
 6. A red flag from the patient's past, asked as a candidacy question ("I had hives
    from an antibiotic years ago, can I still have it?", "I fainted once years ago,
    will that be a problem?"), is a candidacy question: only a provider can answer
-   it. Whether to come in with a mild condition of today that is not from the
-   treatment ("a bit of a temperature from a cold, can I still come?") is for the
-   team, like any illness on the day. Anything said of now, or after a treatment,
+   it. Whether to come in with a mild fever or rash of today from a cause like a
+   cold or a new soap ("a bit of a temperature from a cold, can I still come?") is
+   for the team, like any illness on the day. A red flag is of the past only in a
+   sentence of the past. Anything said of now, or after a treatment,
    keeps it urgent.
-7. A red flag said not to be there ("no fever") is not one; someone else's story
-   retold ("my friend said her face swelled, does that happen?") is a general question.
+7. A red flag said not to be there, by the word just before it ("no fever"), is not
+   one. A story from afar retold and asked about ("I read about a woman whose face
+   swelled, how rare is that?") is a general question; someone at hand, reported ("my
+   husband says his throat feels tight"), is not.
 
 Missing an emergency costs far more than an unneeded "call the clinic".
 """
@@ -80,20 +83,27 @@ HYPOTHETICAL = re.compile(
     r"\b(what if|if i ever|if i get|if i see|if i saw|if i notice|if i develop|hypothetically|in case"
     r"|si alguien|si tuviera|si me (diera|da|pasa)|qu[eé] pasa si|en caso de"
     r"|would that mean|signs of|watch for|look out for|if someone|just asking|haven't had it|havent had it"
-    r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common"
-    r"|if my|if i feel|if i start|if (some|any) of|might my|might i)\b"
+    r"|do people ever|does anyone ever|does it ever|can it ever|do people get|how common|is it common)\b"
 )
+# "if my face swelled...": of what may happen, when every red flag is said inside the condition.
+CONDITIONAL = re.compile(r"\bif (my|i feel)\b")
 # Someone else's words ("my friend said it can cause a fever") are not the patient's own
 # symptoms; someone's own body ("my husband's lips are swelling") is: it needs the verb.
 SOMEONE_ELSE = re.compile(
-    r"\b((my|our|a) (friend|mate|sister|brother|mum|mom|mother|dad|father|cousin|aunt|partner|husband|wife|colleague"
-    r"|coworker|neighbou?r|daughter|son)s? (said|says|told me|thinks|reckons|heard|read)"
-    r"|i('ve| have)? (read|heard) (about|of|that|stories|horror stories)|someone (said|told me))\b"
+    r"\b(my|our) (friend|mate|sister|brother|mum|mom|mother|dad|father|cousin|aunt|partner|husband|wife|colleague"
+    r"|coworker|neighbou?r|daughter|son)s? (said|says|told me|thinks|reckons|heard|read)\b"
+)
+# A story from afar ("I read about a woman who...", "a friend told me"): about nobody at hand,
+# so "she" and "her" in it are not someone with the patient now.
+STORY_FROM_AFAR = re.compile(
+    r"\b(i('ve| have)? (read|heard) (about|of|stories|horror stories)|(a|some) (friend|woman|man|girl|guy|person)"
+    r" (told me|said)|someone (said|told me)|(online|on (tiktok|instagram|reddit|facebook|youtube)|in the news))\b"
 )
 # Asked of the patient's own body, even within someone else's story.
 FIRST_PERSON = re.compile(r"\b(my|i|im|i'm|ive|i've|me|mine|we|our|us|myself)\b")
-# "no fever", "not hot": a red flag said to be absent.
-NEGATED = re.compile(r"\b(no|not|without|zero|nor|never)\W*$")
+# "no fever", "not hot": a red flag said to be absent, the word just before it ("can not
+# breathe" and "No! lips swelling" are not).
+NEGATED = re.compile(r"(?<!can )(?<!could )(?<!do )(?<!does )(?<!did )\b(no|not|zero|nor|never) +$")
 
 # A red flag from the patient's past, asked as whether they may still have the treatment
 # (the classifier leaning below TREATMENT_QUESTION_MAX_URGENT to urgent).
@@ -116,12 +126,19 @@ ASKS_TO_COME_IN = re.compile(
     r"|should i (wait|reschedule|postpone)|better to wait)\b"
 )
 MILD = re.compile(r"\b(mild|slight|slightly|a bit of|a little|a touch of|tiny|small)\b")
+# ...and only a fever or a rash, with a cause of the day that is not the treatment.
+ILLNESS_OF_THE_DAY = {"fever", "hives"}
+ILLNESS_CAUSE = re.compile(
+    r"\b(cold|flu|cough\w*|bug|virus|covid|sore throat|hay ?fever|laundry|detergent|washing powder|soap)\b"
+)
 
 # A plea for help naming the face, throat or breathing ("help my lips"), too short for the
 # classifier to be sure of anything: urgent.
 PLEA = re.compile(r"^\W*(please\s+|pls\s+|plz\s+)?(help|sos|emergency|urgent)\b")
 FACE_OR_BREATHING = re.compile(r"\b(lips?|face|throat|tongue|eyes?|mouth|chest|breath\w*|boca|labios?|cara|garganta)\b")
 
+# A question read as a question: its best reading at least this, all its readings the threshold.
+BEST_READING_OF_A_QUESTION = 0.5
 # Above this, the classifier's doubt outweighs a named concern or medicine.
 TREATMENT_QUESTION_MAX_URGENT = 0.5
 # A decision is to escalate, to keep the classifier's choice, or the answer to give instead.
@@ -151,20 +168,38 @@ def urgent_confidence(message_data: dict[str, Any]) -> tuple[bool, float]:
     return False, 0.0
 
 
-def question_kind(text: str) -> str | None:
+def red_flag_starts(message_data: dict[str, Any]) -> list[int]:
+    return [int(entity["start"]) for entity in message_data.get(ENTITIES) or []
+            if entity.get("entity") == RED_FLAG_ENTITY and entity.get("start") is not None]
+
+
+def said_in_a_condition(message_data: dict[str, Any], lowered: str) -> bool:
+    """"if my face swelled, how long...": every red flag comes after the "if", nothing speaks
+    of a treatment already had, and the classifier does not read it as urgent first."""
+    condition = CONDITIONAL.search(lowered)
+    if not condition or AFTER_TREATMENT.search(lowered) or urgent_confidence(message_data)[0]:
+        return False
+    return all(start > condition.start() for start in red_flag_starts(message_data))
+
+
+def question_kind(message_data: dict[str, Any]) -> str | None:
     """HYPOTHETICAL ("what if I ever...", "signs of... to watch for"), GENERAL ("can it
     cause a fever?"), or None for anything that may describe the patient now."""
-    lowered = text.lower().replace("’", "'").strip()
+    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'").strip()
+    if said_in_a_condition(message_data, lowered) and not (PRESENT.search(lowered) or HAPPENING.search(lowered)):
+        return HYPOTHETICAL_QUESTION
     reported = bool(SOMEONE_ELSE.search(lowered))
-    lowered = SOMEONE_ELSE.sub("someone", lowered)
+    from_afar = bool(STORY_FROM_AFAR.search(lowered))
+    lowered = STORY_FROM_AFAR.sub("someone", SOMEONE_ELSE.sub("someone", lowered))
     if PRESENT.search(lowered) or HAPPENING.search(lowered):
         return None
     if HYPOTHETICAL.search(lowered):
         return HYPOTHETICAL_QUESTION
-    if reported:  # "my friend said her face swelled, does that happen?" asks, though it starts with a story
+    if from_afar:  # "I read about a woman whose face swelled, how rare is that?"
         return GENERAL_QUESTION if "?" in lowered and not FIRST_PERSON.search(lowered) else None
     words = re.findall(r"[\w']+", lowered)
-    asks = bool(words) and words[0] in QUESTION_WORDS
+    # "my friend said it can cause a fever, is that true?" asks, though it starts with a story.
+    asks = (bool(words) and words[0] in QUESTION_WORDS) or (reported and "?" in lowered)
     return GENERAL_QUESTION if asks and not PERSONAL.search(lowered) else None
 
 
@@ -183,12 +218,28 @@ HAPPENING = re.compile(r"\b(is|are|am|i'm|im|it's|its|keeps?|been) \w+ing\b")
 
 
 def comes_in_with_a_mild_condition(message_data: dict[str, Any]) -> bool:
-    """Whether to come in with a mild condition of today not from the treatment ("a bit of a
-    temperature from a chest cold, can I still come?"), with a classifier that does not lean urgent."""
+    """Whether to come in with a mild fever or rash of today, from a cause of the day ("a bit of a
+    temperature from a chest cold, can I still come?"), nothing said of a treatment had and a
+    classifier that does not lean urgent."""
     lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
     if urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT or AFTER_TREATMENT.search(lowered):
         return False
+    entities = message_data.get(ENTITIES) or []
+    terms = {entity.get("term") for entity in entities if entity.get("entity") == RED_FLAG_ENTITY}
+    if not terms <= ILLNESS_OF_THE_DAY or not ILLNESS_CAUSE.search(lowered):
+        return False
     return bool(ASKS_TO_COME_IN.search(lowered) and MILD.search(lowered)) and not HAPPENING.search(lowered)
+
+
+def red_flags_only_of_the_past(message_data: dict[str, Any], lowered: str) -> bool:
+    """Every red flag is said in a sentence of the past ("I had anaphylaxis once.").
+    Without the terms' places, the whole message is that sentence."""
+    sentences = [(match.start(), match.end()) for match in re.finditer(r"[^.!?;]+[.!?;]*", lowered)]
+    for start in red_flag_starts(message_data):
+        sentence = next((lowered[s:e] for s, e in sentences if s <= start < e), lowered)
+        if not PAST_HISTORY.search(sentence):
+            return False
+    return bool(PAST_HISTORY.search(lowered))
 
 
 def past_history_candidacy(message_data: dict[str, Any]) -> bool:
@@ -198,7 +249,7 @@ def past_history_candidacy(message_data: dict[str, Any]) -> bool:
     leans_urgent = urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT
     if leans_urgent or entity_names(message_data) >= PREGNANCY_ENTITIES:
         return False
-    if not (PAST_HISTORY.search(lowered) and ASKS_TO_HAVE_IT.search(lowered)):
+    if not (red_flags_only_of_the_past(message_data, lowered) and ASKS_TO_HAVE_IT.search(lowered)):
         return False
     # "can I still have it" asks of the future; anything else said of now stays urgent.
     rest = ASKS_TO_HAVE_IT.sub(" ", lowered)
@@ -214,7 +265,7 @@ def past_history_question(message_data: dict[str, Any], general_question: float)
     if PRESENT.search(lowered) or HAPPENING.search(lowered) or AFTER_TREATMENT.search(lowered):
         return False
     asks = "?" in lowered and classified_as_question(message_data, general_question)
-    return asks and bool(PAST_HISTORY.search(lowered))
+    return asks and red_flags_only_of_the_past(message_data, lowered)
 
 
 def classified_as_question(message_data: dict[str, Any], confidence: float) -> bool:
@@ -223,7 +274,8 @@ def classified_as_question(message_data: dict[str, Any], confidence: float) -> b
     intent = message_data.get(INTENT) or {}
     ranking = message_data.get(INTENT_RANKING_KEY) or [intent]
     as_question = sum(float(entry.get("confidence", 0.0)) for entry in ranking if entry.get("name") in QUESTION_INTENTS)
-    return intent.get("name") in QUESTION_INTENTS and as_question >= confidence
+    best = float(intent.get("confidence", 0.0))
+    return intent.get("name") in QUESTION_INTENTS and best >= BEST_READING_OF_A_QUESTION and as_question >= confidence
 
 
 def safety_decision(
@@ -240,11 +292,13 @@ def safety_decision(
             return KEEP
         if comes_in_with_a_mild_condition(message_data):
             return FOR_THE_TEAM
-        kind = question_kind(message_data.get(TEXT) or "")
+        kind = question_kind(message_data)
         if kind and classified_as_question(message_data, general_question):
             return KEEP
-        # Asked "in case", it gets the side-effects answer: when to call, and 911.
-        return SIDE_EFFECTS_ANSWER if kind == HYPOTHETICAL_QUESTION else ESCALATE
+        # Asked "in case", it gets the side-effects answer (when to call, and 911); not when the
+        # classifier reads it as urgent first ("just in case it matters, my lips have gone blue").
+        hypothetical = kind == HYPOTHETICAL_QUESTION and not urgent_confidence(message_data)[0]
+        return SIDE_EFFECTS_ANSWER if hypothetical else ESCALATE
     ranked_first, confidence = urgent_confidence(message_data)
     if not (ranked_first or confidence >= min_urgent):
         return KEEP

@@ -48,6 +48,9 @@ SPANISH = TESTS / "spanish_questions" / "messages.yml"
 # Written after the question forms and the question back: calm messages that name symptoms,
 # medicines or worries without being urgent, and urgent ones put casually.
 SAFETY_BOUNDARY = TESTS / "safety_boundary" / "messages.yml"
+# Written after the safety work on that set, by a helper told only what the new rules calm:
+# urgent messages put in those very forms, and calm ones beside them.
+SAFETY_ADVERSARIAL = TESTS / "safety_adversarial" / "messages.yml"
 # Not an answer on a topic: not understood.
 NOT_AN_ANSWER = {"nlu_fallback"}
 # Between the answers given to one question when the second was close ("faq/pain|faq/numbing"),
@@ -336,7 +339,9 @@ def evaluate_safety(assistant: Assistant, path: Path = SAFETY) -> SafetyReport:
 
 
 def main(argv: list[str]) -> None:
-    which = set(argv[1:]) or {"answers", "followups", "safety", "final", "fresh", "real", "spanish", "boundary"}
+    which = set(argv[1:]) or {
+        "answers", "followups", "safety", "final", "fresh", "real", "spanish", "boundary", "adversarial",
+    }
     with tempfile.TemporaryDirectory() as workdir:
         database_url = f"sqlite:///{workdir}/clinic.db"
         upgrade(database_url)
@@ -366,6 +371,9 @@ def main(argv: list[str]) -> None:
             if "boundary" in which:
                 print("safety boundary:")
                 print(evaluate_safety(assistant, SAFETY_BOUNDARY).details())
+            if "adversarial" in which:
+                print("safety, in the forms the rules calm:")
+                print(evaluate_safety(assistant, SAFETY_ADVERSARIAL).details())
             if "spanish" in which:
                 print("spanish (topic understood):")
                 print(evaluate_topics(assistant).details())

@@ -17,6 +17,7 @@ from tests.conversation_evaluation import (
     HELDOUT,
     REAL_QUESTIONS,
     SAFETY,
+    SAFETY_ADVERSARIAL,
     SAFETY_BOUNDARY,
     SPANISH,
     Assistant,
@@ -32,8 +33,9 @@ from tests.servers import Bot
 # 91.3%, 91.5%, 92.0% and 88.0% (held-out, final check, fresh check, real questions),
 # complete 91.1%, 94.1%, 95.3% and 91.3%, wrong topics 3.1%, 3.4%, 2.5% and 6.0%, asked
 # which answer 5.0% at most, urgent guidance to 3 of 381 questions at most, 26 of 28
-# follow-ups, Spanish topics 86.7%; false alarms 1.1%, 0%, 0%, 5.5% on the safety-boundary
-# set and 0 of 10 in Spanish. Training is deterministic (fixed seeds, pinned encoder), so
+# follow-ups, Spanish topics 86.7%; false alarms 1.1%, 0%, 0%, 5.9% on the safety-boundary
+# set, 20% of the calm messages written beside the adversarial urgent ones, and 0 of 10 in
+# Spanish. Training is deterministic (fixed seeds, pinned encoder), so
 # the floors sit just under the figures. Recall stays 100% on every set.
 MIN_HELDOUT_ACCURACY = 0.90
 MIN_INTENT_ACCURACY = 0.87
@@ -46,6 +48,7 @@ MAX_ASKED_BACK = 0.06
 MAX_QUESTIONS_ALARMED = 0.01
 MAX_FALSE_ALARMS = 0.03
 MAX_FALSE_ALARMS_BOUNDARY = 0.06
+MAX_FALSE_ALARMS_ADVERSARIAL = 0.20
 MAX_FALSE_ALARMS_SPANISH = 0.10
 
 
@@ -60,7 +63,7 @@ def texts_of(node: object) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "path", [HELDOUT, SAFETY, FINAL_CHECK, FRESH_CHECK, REAL_QUESTIONS, SPANISH, SAFETY_BOUNDARY],
+    "path", [HELDOUT, SAFETY, FINAL_CHECK, FRESH_CHECK, REAL_QUESTIONS, SPANISH, SAFETY_BOUNDARY, SAFETY_ADVERSARIAL],
     ids=lambda path: path.parent.name,
 )
 def test_no_set_message_is_training_data(path: Path) -> None:
@@ -84,7 +87,7 @@ def test_urgent_messages_are_all_escalated_and_calm_ones_rarely(running: Assista
 @pytest.mark.parametrize(
     ("path", "max_false_alarms"),
     [(FINAL_CHECK, MAX_FALSE_ALARMS), (FRESH_CHECK, MAX_FALSE_ALARMS), (SAFETY_BOUNDARY, MAX_FALSE_ALARMS_BOUNDARY),
-     (SPANISH, MAX_FALSE_ALARMS_SPANISH)],
+     (SAFETY_ADVERSARIAL, MAX_FALSE_ALARMS_ADVERSARIAL), (SPANISH, MAX_FALSE_ALARMS_SPANISH)],
     ids=lambda value: value.parent.name if isinstance(value, Path) else "",
 )
 def test_urgent_messages_of_the_later_sets_are_all_escalated(

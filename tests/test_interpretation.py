@@ -137,6 +137,12 @@ def test_button_payloads_are_left_to_rasa(interpreter: Interpreter) -> None:
     assert item.get(DECIDED_BY) is None and item.get("intent")["name"] == "request_consult"
 
 
+def test_typed_text_starting_with_a_slash_is_still_read(interpreter: Interpreter) -> None:
+    """Only a real payload is left to Rasa: "/ my throat is closing" goes through the safety decision."""
+    item = interpreted(interpreter, message("/ my throat is closing", [("faq", 0.9)], "red_flag"))
+    assert item.get("intent")["name"] == "urgent_symptom" and item.get(DECIDED_BY) == "safety: urgent"
+
+
 def with_answers(*ranking: tuple[str, float]) -> Message:
     item = message("how do they do it", [("faq", 0.9)], answer=ranking[0][0])
     item.get("response_selector")["default"]["ranking"] = [

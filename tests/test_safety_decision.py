@@ -48,15 +48,18 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         (parse([("faq", 0.5)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
         (parse([("urgent_symptom", 0.9)], "red_flag", text="can mesotherapy cause a fever?"), ESCALATE),
         # Plainly hypothetical: answered with when to call, even when the classifier leans urgent...
-        (parse([("urgent_symptom", 0.9)], "red_flag", text="what are the signs of a rash I should watch for?"),
-         SIDE_EFFECTS_ANSWER),
+        (parse([("faq", 0.5), ("urgent_symptom", 0.4)], "red_flag",
+               text="what are the signs of a rash I should watch for?"), SIDE_EFFECTS_ANSWER),
+        # ...unless it reads the message as urgent first.
+        (parse([("urgent_symptom", 0.8), ("faq", 0.1)], "red_flag",
+               text="just in case it matters, my lips have gone blue"), ESCALATE),
         # ...but never once it speaks of now.
         (parse([("faq", 0.9)], "red_flag", text="what if my lips swell right now?"), ESCALATE),
         (parse([("urgent_symptom", 0.9)], "red_flag", text="hypothetically, I still have a fever"), ESCALATE),
         # Someone else's story, or asked of people in general.
         (parse([("faq", 0.9)], "red_flag", text="my friend said meso can give you a fever, is that true?"), KEEP),
-        (parse([("urgent_symptom", 0.7)], "red_flag", text="do people ever get allergic reactions to it?"),
-         SIDE_EFFECTS_ANSWER),
+        (parse([("faq", 0.5), ("urgent_symptom", 0.4)], "red_flag",
+               text="do people ever get allergic reactions to it?"), SIDE_EFFECTS_ANSWER),
         (parse([("faq", 0.9)], "red_flag", text="my friend had a fever since her shots, and now I do too?"), ESCALATE),
         (parse([("faq", 0.9)], "red_flag", text="my sister says my lips look swollen?"), ESCALATE),
         (parse([("faq", 1.0)], "red_flag", text="my husband had meso and his lips are swelling up, what should he do?"),
@@ -104,23 +107,28 @@ def parse(ranking: list[tuple[str, float]], *entities: str, text: str = "x") -> 
         # A past red flag before a question the classifier is sure of gets that answer.
         (parse([("faq", 0.8)], "red_flag", text="got hives from a serum once. any vitamin E in yours?"), KEEP),
         (parse([("faq", 0.8)], "red_flag", text="got hives from a serum once and now my lips are puffy?"), ESCALATE),
-        # Whether to come in with a mild condition of today is for the team...
-        (parse([("faq", 0.6), ("urgent_symptom", 0.1)], "red_flag",
-               text="slight temperature from a cold, should I still come tomorrow?"), FOR_THE_TEAM),
-        # ...not when it is from the treatment, getting worse, or not said to be mild.
-        (parse([("faq", 0.6)], "red_flag", text="slight fever after my session, should I still come?"), ESCALATE),
-        (parse([("faq", 0.6)], "red_flag", text="a bit of a rash that is spreading, can I still come?"), ESCALATE),
-        (parse([("faq", 0.6)], "red_flag", text="I have a fever, can I still come in?"), ESCALATE),
-        # Someone else's story retold, asked as a question, is a general question...
+        (parse([("faq", 0.8)], "red_flag", text="had a bad rash once. what's in the mix?"), KEEP),
+        # Someone else's story from afar, asked as a question, is a general question...
         (parse([("faq", 0.8)], "red_flag", text="a friend told me her lips swelled up after meso. does that happen?"),
          KEEP),
         # ...but not when it says anything of the patient or of now.
-        (parse([("faq", 0.8)], "red_flag", text="my friend said my face swelled, is that bad?"), ESCALATE),
+        (parse([("faq", 0.8)], "red_flag", text="a friend told me my face looks swollen, is that bad?"), ESCALATE),
         (parse([("faq", 0.8)], "red_flag", text="my mum says her lips are swelling, is that a thing?"), ESCALATE),
         # "if my ..." asks of what may happen; "if it's swelling" speaks of now.
-        (parse([("faq", 0.9)], "red_flag", text="if my face swelled after, how long to go down?"), KEEP),
-        (parse([("faq", 0.4)], "red_flag", text="if my face swelled after, how long to go down?"), SIDE_EFFECTS_ANSWER),
+        (parse([("faq", 0.9)], "red_flag", text="if my face swelled, how long to go down?"), KEEP),
+        (parse([("faq", 0.4)], "red_flag", text="if my face swelled, how long to go down?"), SIDE_EFFECTS_ANSWER),
         (parse([("faq", 0.9)], "red_flag", text="if my lips are swelling up what do I do?"), ESCALATE),
+        (parse([("faq", 0.9)], "red_flag", text="if my face swelled after the shots, how long to go down?"),
+         ESCALATE),
+        (parse([("urgent_symptom", 0.6), ("faq", 0.3)], "red_flag", text="if my throat closes up, is that bad?"),
+         ESCALATE),
+        # A question is one when its best reading is: not only its readings together.
+        (parse([("faq", 0.45), ("ask_candidacy", 0.2), ("urgent_symptom", 0.1)], "red_flag",
+               text="can it cause a fever?"), ESCALATE),
+        # A story from afar is a general question; someone at hand, reported, is not.
+        (parse([("faq", 0.8)], "red_flag", text="my husband says his throat feels tight, is that a side effect?"),
+         ESCALATE),
+        (parse([("faq", 0.8)], "red_flag", text="I read about a woman whose face swelled. How rare is that?"), KEEP),
     ],
 )
 def test_decision(data: dict[str, Any], expected: str) -> None:
@@ -128,18 +136,54 @@ def test_decision(data: dict[str, Any], expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "term", "expected"),
     [
-        ("day 3, no fever, a little sore", KEEP),
-        ("not hot, just a bit pink", KEEP),
-        ("no idea why but I have a fever", ESCALATE),
-        ("no, I have a fever", ESCALATE),
+        ("day 3, no fever, a little sore", "fever", KEEP),
+        ("not hot, just a bit pink", "hot", KEEP),
+        ("no idea why but I have a fever", "fever", ESCALATE),
+        ("no, I have a fever", "fever", ESCALATE),
+        ("No! lips swelling", "lips swelling", ESCALATE),
+        ("I can not get air", "get air", ESCALATE),
+        ("is it normal or not? chest pain", "chest pain", ESCALATE),
+        ("can't stand up without passing out", "passing out", ESCALATE),
     ],
 )
-def test_a_red_flag_said_to_be_absent_is_not_one(text: str, expected: str) -> None:
-    term = "fever" if "fever" in text else "hot"
-    data = parse([("faq", 0.9), ("urgent_symptom", 0.05)], text=text)
-    data["entities"] = [{"entity": "red_flag", "value": term, "start": text.index(term), "end": text.index(term) + 5}]
+def test_a_red_flag_said_to_be_absent_is_not_one(text: str, term: str, expected: str) -> None:
+    assert safety_decision(with_red_flag(text, term), min_urgent=0.2, ordinary_side_effect=0.5,
+                           general_question=0.6) == expected
+
+
+def with_red_flag(text: str, words: str, term: str = "x", ranking: tuple = (("faq", 0.9), ("urgent_symptom", 0.05))
+                  ) -> dict[str, Any]:
+    """A parse whose red flag `words` is where the text says it, as the entity extractor gives it."""
+    data = parse(list(ranking), text=text)
+    start = text.lower().index(words.lower())
+    data["entities"] = [{"entity": "red_flag", "value": words, "start": start, "end": start + len(words), "term": term}]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "term", "expected"),
+    [
+        # Whether to come in with a mild fever or rash of the day, from a cold or the like, is for the team...
+        ("slight temperature from a cold, should I still come tomorrow?", "temperature", "fever", FOR_THE_TEAM),
+        ("a mild rash from new laundry powder, can I still come?", "rash", "hives", FOR_THE_TEAM),
+        # ...not when it is from the treatment, is anything else, has no cause of the day, or is not mild.
+        ("slight fever after my session from a cold, should I still come?", "fever", "fever", ESCALATE),
+        ("my chest feels a little tight with a cold, can I still come tomorrow?", "chest feels a little tight",
+         "chest_pain", ESCALATE),
+        ("a small lump at the injection spot, red and hot, can I still come?", "red and hot", "spreading_redness",
+         ESCALATE),
+        ("slight fever, can I still come in?", "fever", "fever", ESCALATE),
+        ("a fever from a cold, can I still come in?", "fever", "fever", ESCALATE),
+        # A past red flag is of the past only in its own sentence.
+        ("I had anaphylaxis once. my throat feels tight, can I still have it?", "throat feels tight", "breathing",
+         ESCALATE),
+        ("I had anaphylaxis once as a child. Can I still have it?", "anaphylaxis", "facial_swelling", CANDIDACY),
+    ],
+)
+def test_where_the_red_flag_is_said_decides(text: str, words: str, term: str, expected: str) -> None:
+    data = with_red_flag(text, words, term, (("faq", 0.6), ("ask_candidacy", 0.3), ("urgent_symptom", 0.05)))
     assert safety_decision(data, min_urgent=0.2, ordinary_side_effect=0.5, general_question=0.6) == expected
 
 
