@@ -22,6 +22,7 @@ from actions.booking_fields import (
     read_yes_no,
 )
 from actions.sms_contact import describe_texting_number, names_texting_number, texting_number
+from actions.which_answer import ask_back_or_answer_the_pick, asks_back_or_picks
 
 SlotValues = dict[str, Any]
 
@@ -69,7 +70,7 @@ def is_question(tracker: Tracker, value: Any) -> bool:
     """A clinic question asked instead of answering (answered, then asked again)."""
     lowered = str(value).strip().lower()
     looks_like_question = lowered.endswith("?") or lowered.startswith(QUESTION_STARTS)
-    return latest_intent(tracker) in ("faq", "not_covered") and looks_like_question
+    return latest_intent(tracker) in ("faq", "not_covered") and (looks_like_question or asks_back_or_picks(tracker))
 
 
 class ValidateConsultForm(FormValidationAction):
@@ -128,7 +129,7 @@ class ValidateConsultForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
         if is_question(tracker, value):
-            return self._answer_question_then_ask_again("patient_name", dispatcher, tracker)
+            return self._answer_question_then_ask_again("patient_name", dispatcher, tracker, domain)
         return self._read("patient_name", value, dispatcher, tracker, read_name)
 
     def validate_contact(
@@ -155,7 +156,7 @@ class ValidateConsultForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "treatment":
             return self._prefill("treatment", value, partial(read_treatment, mentioned=()))
         if is_question(tracker, value):
-            return self._answer_question_then_ask_again("treatment", dispatcher, tracker)
+            return self._answer_question_then_ask_again("treatment", dispatcher, tracker, domain)
         mentioned = entity_values(tracker, "concern") + entity_values(tracker, "body_area")
         return self._read("treatment", value, dispatcher, tracker, lambda text: read_treatment(text, mentioned))
 
@@ -222,7 +223,12 @@ class ValidateConsultForm(FormValidationAction):
         return {slot: None, "failed_attempts": failures}
 
     @staticmethod
-    def _answer_question_then_ask_again(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
+    def _answer_question_then_ask_again(
+        slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        if asks_back_or_picks(tracker):  # unsure which answer, or the pick (actions/which_answer.py)
+            ask_back_or_answer_the_pick(dispatcher, tracker, domain)
+            return {slot: None}
         selector = tracker.latest_message.get("response_selector", {})
         prediction = (selector.get("default") or {}).get("response", {})
         if prediction.get("utter_action"):

@@ -42,6 +42,38 @@ def latest_entity_values(tracker: Tracker, entity: str) -> list[Any]:
     return list(dict.fromkeys(tracker.get_latest_entity_values(entity)))
 
 
+def asks_back_or_picks(tracker: Tracker) -> bool:
+    """The message is one to ask back about, or the patient's pick."""
+    return bool(latest_entity_values(tracker, OPTION_ENTITY) or latest_entity_values(tracker, CHOICE_ENTITY))
+
+
+def ask_which_answer(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+    options = [(answer, topic) for answer in latest_entity_values(tracker, OPTION_ENTITY)
+               if (topic := topic_of(str(answer), domain))]
+    if len(options) < 2:
+        dispatcher.utter_message(response=NOT_UNDERSTOOD_RESPONSE)
+        return
+    dispatcher.utter_message(response=ASK_RESPONSE, buttons=[choice_button(*option) for option in options])
+
+
+def give_chosen_answer(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+    choices = latest_entity_values(tracker, CHOICE_ENTITY)
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    choice = str(choices[0]) if choices else ""
+    if choice.split("/")[0] == intent and topic_of(choice, domain):
+        dispatcher.utter_message(response=f"utter_{choice}")
+    else:  # a made-up or stale payload
+        dispatcher.utter_message(response=NOT_UNDERSTOOD_RESPONSE)
+
+
+def ask_back_or_answer_the_pick(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+    """For a booking question that is either (actions/booking_form.py)."""
+    if latest_entity_values(tracker, CHOICE_ENTITY):
+        give_chosen_answer(dispatcher, tracker, domain)
+    else:
+        ask_which_answer(dispatcher, tracker, domain)
+
+
 class ActionAskWhichAnswer(Action):
     def name(self) -> str:
         return "action_ask_which_answer"
@@ -49,12 +81,7 @@ class ActionAskWhichAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        options = [(answer, topic) for answer in latest_entity_values(tracker, OPTION_ENTITY)
-                   if (topic := topic_of(str(answer), domain))]
-        if len(options) < 2:
-            dispatcher.utter_message(response=NOT_UNDERSTOOD_RESPONSE)
-            return []
-        dispatcher.utter_message(response=ASK_RESPONSE, buttons=[choice_button(*option) for option in options])
+        ask_which_answer(dispatcher, tracker, domain)
         return []
 
 
@@ -65,11 +92,5 @@ class ActionGiveChosenAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        choices = latest_entity_values(tracker, CHOICE_ENTITY)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        choice = str(choices[0]) if choices else ""
-        if choice.split("/")[0] == intent and topic_of(choice, domain):
-            dispatcher.utter_message(response=f"utter_{choice}")
-        else:  # a made-up or stale payload
-            dispatcher.utter_message(response=NOT_UNDERSTOOD_RESPONSE)
+        give_chosen_answer(dispatcher, tracker, domain)
         return []

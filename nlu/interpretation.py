@@ -17,9 +17,9 @@ can see why an answer was given:
 5. never a confident wrong answer: when the classifier's best answer is weak or the
    next one is close, and the two together are likely, the second is named too
    (`alternative_answer`) and the patient gets both (channels/questions.py). When the
-   best is weaker still and no pair is likely, the message is not taken as understood
-   (`nlu_fallback`) and the answers it may want are named (`answer_option`
-   entities): the assistant asks which (actions/which_answer.py).
+   best is weaker still and no pair is likely, the answers it may want are named
+   (`answer_option` entities, intent `faq`: a clinic question, so a booking under way
+   takes nothing from it) and the assistant asks which (actions/which_answer.py).
 
 Otherwise the classifier decided ("classifier"), or Rasa's FallbackClassifier did
 ("fallback").
@@ -42,7 +42,7 @@ from safety import language, red_flags
 DECIDED_BY = "decided_by"
 ALTERNATIVE_ANSWER = "alternative_answer"
 ANSWER_OPTION_ENTITY = "answer_option"
-NOT_UNDERSTOOD_INTENT = "nlu_fallback"
+QUESTION_BACK_INTENT = "faq"
 URGENT_KIND_ENTITY = "urgent_kind"
 REQUEST_HUMAN_INTENT = "request_human"
 OTHER_LANGUAGE_INTENT = language.OTHER_LANGUAGE_INTENT
@@ -173,7 +173,7 @@ class Interpreter(ConfiguredComponent):
             message.set(ALTERNATIVE_ANSWER, alternative, add_to_output=True)
             return "classifier, with a close second answer"
         if options := self.answers_to_offer(message):
-            set_intent(message, NOT_UNDERSTOOD_INTENT)
+            set_intent(message, QUESTION_BACK_INTENT)
             for option in options:
                 add_entity(message, ANSWER_OPTION_ENTITY, option)
             return "classifier unsure: asks which answer"

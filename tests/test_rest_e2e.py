@@ -46,6 +46,18 @@ def test_a_picked_answer_is_the_one_a_follow_up_is_read_after(assistant: Bot, se
     assert "didn't" in joined(assistant, sender, '/faq{"answer_choice": "faq/made_up"}').lower()
 
 
+def test_an_unsure_question_in_the_middle_of_a_booking_is_asked_back_and_the_booking_goes_on(
+    assistant: Bot, sender: str
+) -> None:
+    assert "What is your name?" in joined(assistant, sender, "I'd like to book a consult")
+    asked = assistant.say(sender, "question about the injections")
+    assert "Do you mean one of these?" in asked[0]["text"]
+    assert "What is your name?" in asked[-1]["text"]
+    picked = joined(assistant, sender, asked[0]["buttons"][-1]["payload"])
+    assert "anesthetic cream" in picked and "What is your name?" in picked
+    assert "phone number" in joined(assistant, sender, "Sam Rivera")
+
+
 def test_small_talk(assistant: Bot, sender: str) -> None:
     assert "virtual assistant" in joined(assistant, sender, "hi there")
     assert "not a person" in joined(assistant, sender, "am i talking to a bot?")

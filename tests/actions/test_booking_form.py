@@ -94,6 +94,23 @@ def test_a_question_instead_of_a_treatment_is_answered_and_asked_again() -> None
     assert dispatcher.messages[0]["response"] == "utter_faq/body_areas"
 
 
+def test_an_unsure_question_instead_of_a_name_is_asked_back_and_the_pick_answered() -> None:
+    """Mid-booking, a question the assistant is unsure of gets the question back, and the pick
+    its answer, before the name is asked again (actions/which_answer.py)."""
+    options = [entity("answer_option", "faq/procedure"), entity("answer_option", "faq/pain")]
+    events, dispatcher = run_form(text="question about the injections", intent="faq", entities=options,
+                                  extracted={"patient_name": "question about the injections"},
+                                  requested_slot="patient_name")
+    assert slot_events(events)["patient_name"] is None
+    assert dispatcher.messages[0]["response"] == "utter_ask_which_answer"
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["What happens at a session", "Whether it hurts"]
+    pick = '/faq{"answer_choice": "faq/pain"}'
+    events, dispatcher = run_form(text=pick, intent="faq", entities=[entity("answer_choice", "faq/pain")],
+                                  extracted={"patient_name": pick}, requested_slot="patient_name")
+    assert slot_events(events)["patient_name"] is None
+    assert dispatcher.messages[0]["response"] == "utter_faq/pain"
+
+
 def test_consent_and_confirmation_from_buttons() -> None:
     events, _ = run_form(text="/affirm", intent="affirm", extracted={"contact_consent": "/affirm"},
                          requested_slot="contact_consent")

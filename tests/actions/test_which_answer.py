@@ -27,7 +27,7 @@ def test_every_answer_names_its_topic() -> None:
 
 
 def test_the_options_are_offered_by_their_topics() -> None:
-    [asked] = run(ActionAskWhichAnswer(), "nlu_fallback",
+    [asked] = run(ActionAskWhichAnswer(), "faq",
                   ("answer_option", "faq/procedure"), ("answer_option", "not_covered/cost"))
     assert asked["response"] == "utter_ask_which_answer"
     assert asked["buttons"] == [
@@ -37,7 +37,7 @@ def test_the_options_are_offered_by_their_topics() -> None:
 
 
 def test_no_question_without_two_real_options() -> None:
-    [reply] = run(ActionAskWhichAnswer(), "nlu_fallback",
+    [reply] = run(ActionAskWhichAnswer(), "faq",
                   ("answer_option", "faq/procedure"), ("answer_option", "utter_iamabot"))
     assert reply["response"] == "utter_default" and not reply["buttons"]
 
