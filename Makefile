@@ -36,7 +36,7 @@ $(CONSOLE_ASSETS): console/package.json console/package-lock.json console/.npmrc
 help:
 	@echo "make run       set up, train if the data changed, start action server + bot"
 	@echo "make test      set up, train, run every check and test"
-	@echo "make test-fast ruff and the unit tests (no model, no server): a minute or two"
+	@echo "make test-fast ruff and the unit tests (no model, none of our servers): about 30 s"
 	@echo "make shell     chat with the bot in the terminal (staff)"
 	@echo "make train     build the spaCy pipeline and train the Rasa model if inputs changed"
 	@echo "make validate  rasa data validate (fails on warnings)"
