@@ -22,7 +22,7 @@ from actions.booking_fields import (
     read_yes_no,
 )
 from actions.sms_contact import describe_texting_number, names_texting_number, texting_number
-from actions.which_answer import ask_back_or_answer_the_pick, asks_back_or_picks
+from actions.which_answer import ANSWER_FAMILIES, ask_back_or_answer_the_pick, asks_back_or_picks
 
 SlotValues = dict[str, Any]
 
@@ -70,7 +70,7 @@ def is_question(tracker: Tracker, value: Any) -> bool:
     """A clinic question asked instead of answering (answered, then asked again)."""
     lowered = str(value).strip().lower()
     looks_like_question = lowered.endswith("?") or lowered.startswith(QUESTION_STARTS)
-    return latest_intent(tracker) in ("faq", "not_covered") and (looks_like_question or asks_back_or_picks(tracker))
+    return latest_intent(tracker) in ANSWER_FAMILIES and (looks_like_question or asks_back_or_picks(tracker))
 
 
 class ValidateConsultForm(FormValidationAction):

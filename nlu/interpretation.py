@@ -70,6 +70,14 @@ def is_payload(text: str) -> bool:
     return bool(PAYLOAD.fullmatch(text.strip()))
 
 
+def answer_ranking(message: Message) -> list[tuple[str, float]]:
+    """(answer, confidence), best first, for a question the clinic text answers or declines."""
+    if message.get(INTENT)["name"] not in RETRIEVAL_INTENTS:
+        return []
+    ranking = ((message.get(RESPONSE_SELECTOR) or {}).get("default") or {}).get("ranking") or []
+    return [(entry["intent_response_key"], float(entry["confidence"])) for entry in ranking]
+
+
 def leaves_the_booking(text: str) -> bool:
     return re.sub(r"[^\w ]", "", text.lower()).strip() in LEAVES_THE_BOOKING
 
@@ -169,27 +177,20 @@ class Interpreter(ConfiguredComponent):
             return "named topic"
         if decided_by != "classifier":
             return decided_by
-        if alternative := self.close_second_answer(message):
+        ranking = answer_ranking(message)
+        if alternative := self.close_second_answer(ranking):
             message.set(ALTERNATIVE_ANSWER, alternative, add_to_output=True)
             return "classifier, with a close second answer"
-        if options := self.answers_to_offer(message):
+        if options := self.answers_to_offer(ranking):
             set_intent(message, QUESTION_BACK_INTENT)
             for option in options:
                 add_entity(message, ANSWER_OPTION_ENTITY, option)
             return "classifier unsure: asks which answer"
         return decided_by
 
-    def answer_ranking(self, message: Message) -> list[tuple[str, float]]:
-        """(answer, confidence), best first, for a question the clinic text answers or declines."""
-        if message.get(INTENT)["name"] not in RETRIEVAL_INTENTS:
-            return []
-        ranking = ((message.get(RESPONSE_SELECTOR) or {}).get("default") or {}).get("ranking") or []
-        return [(entry["intent_response_key"], float(entry["confidence"])) for entry in ranking]
-
-    def close_second_answer(self, message: Message) -> str | None:
+    def close_second_answer(self, ranking: list[tuple[str, float]]) -> str | None:
         """The classifier's second answer, when the best is weak or the second close and the
         two together are likely."""
-        ranking = self.answer_ranking(message)
         if len(ranking) < 2:
             return None
         (_, best), (second_answer, second) = ranking[:2]
@@ -197,9 +198,8 @@ class Interpreter(ConfiguredComponent):
         likely = best + second >= self._config["likely_pair_confidence"]
         return second_answer if unsure and likely else None
 
-    def answers_to_offer(self, message: Message) -> list[str]:
+    def answers_to_offer(self, ranking: list[tuple[str, float]]) -> list[str]:
         """The answers to ask between, when even the best is too weak to give (else [])."""
-        ranking = self.answer_ranking(message)
         if not ranking or ranking[0][1] >= self._config["ask_which_below_confidence"]:
             return []
         offered = [answer for answer, confidence in ranking[: self._config["answers_offered"]]

@@ -159,6 +159,16 @@ def said_terms(message_data: dict[str, Any]) -> set[str]:
     }
 
 
+def text_of(message_data: dict[str, Any]) -> str:
+    """The message in lower case with straight apostrophes, its characters where the entities say."""
+    return (message_data.get(TEXT) or "").lower().replace("’", "'")
+
+
+def leans_urgent(message_data: dict[str, Any]) -> bool:
+    """The classifier's urgent probability outweighs a question's other readings."""
+    return urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT
+
+
 def urgent_confidence(message_data: dict[str, Any]) -> tuple[bool, float]:
     """(is urgent_symptom ranked first, its confidence)."""
     ranking = message_data.get(INTENT_RANKING_KEY) or []
@@ -185,7 +195,7 @@ def said_in_a_condition(message_data: dict[str, Any], lowered: str) -> bool:
 def question_kind(message_data: dict[str, Any]) -> str | None:
     """HYPOTHETICAL ("what if I ever...", "signs of... to watch for"), GENERAL ("can it
     cause a fever?"), or None for anything that may describe the patient now."""
-    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'").strip()
+    lowered = text_of(message_data)
     if said_in_a_condition(message_data, lowered) and not (PRESENT.search(lowered) or HAPPENING.search(lowered)):
         return HYPOTHETICAL_QUESTION
     reported = bool(SOMEONE_ELSE.search(lowered))
@@ -207,7 +217,7 @@ def treatment_question_topic(message_data: dict[str, Any], urgent_confidence: fl
     """The answer to a question about a named concern or medicine (nlu/topic_by_entity.py),
     when the classifier only leans towards urgent and it speaks neither of now nor of a
     treatment already had."""
-    text = (message_data.get(TEXT) or "").lower().replace("’", "'")
+    text = text_of(message_data)
     if urgent_confidence >= TREATMENT_QUESTION_MAX_URGENT or AFTER_TREATMENT.search(text) or PRESENT.search(text):
         return None
     return named_topic(message_data)
@@ -221,8 +231,8 @@ def comes_in_with_a_mild_condition(message_data: dict[str, Any]) -> bool:
     """Whether to come in with a mild fever or rash of today, from a cause of the day ("a bit of a
     temperature from a chest cold, can I still come?"), nothing said of a treatment had and a
     classifier that does not lean urgent."""
-    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
-    if urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT or AFTER_TREATMENT.search(lowered):
+    lowered = text_of(message_data)
+    if leans_urgent(message_data) or AFTER_TREATMENT.search(lowered):
         return False
     entities = message_data.get(ENTITIES) or []
     terms = {entity.get("term") for entity in entities if entity.get("entity") == RED_FLAG_ENTITY}
@@ -245,9 +255,8 @@ def red_flags_only_of_the_past(message_data: dict[str, Any], lowered: str) -> bo
 def past_history_candidacy(message_data: dict[str, Any]) -> bool:
     """A red flag of the patient's past, asked as whether they may have the treatment, with
     nothing said of now and a classifier that does not lean towards urgent."""
-    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
-    leans_urgent = urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT
-    if leans_urgent or entity_names(message_data) >= PREGNANCY_ENTITIES:
+    lowered = text_of(message_data)
+    if leans_urgent(message_data) or entity_names(message_data) >= PREGNANCY_ENTITIES:
         return False
     if not (red_flags_only_of_the_past(message_data, lowered) and ASKS_TO_HAVE_IT.search(lowered)):
         return False
@@ -259,8 +268,8 @@ def past_history_candidacy(message_data: dict[str, Any]) -> bool:
 def past_history_question(message_data: dict[str, Any], general_question: float) -> bool:
     """A red flag of the patient's past, then a question the classifier is sure of ("had a rash
     from a vitamin C serum once. does your mix have vitamin C?"), nothing said of now."""
-    lowered = (message_data.get(TEXT) or "").lower().replace("’", "'")
-    if urgent_confidence(message_data)[1] >= TREATMENT_QUESTION_MAX_URGENT:
+    lowered = text_of(message_data)
+    if leans_urgent(message_data):
         return False
     if PRESENT.search(lowered) or HAPPENING.search(lowered) or AFTER_TREATMENT.search(lowered):
         return False
